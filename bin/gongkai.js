@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// Thin launcher: the compiled command line lives in dist/ (built by `npm install` via the prepare script).
+import { main } from '../dist/src/cli/main.js';
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

@@ -1,0 +1,114 @@
+// The `gongkai` command line.
+//   gongkai parse [--json] FILE...   contract JSON (JSON Lines for several files; - reads stdin)
+//   gongkai check FILE...            tables and findings for people; exit 1 on error findings
+// Exit codes: 0 ok, 1 error-level findings (check), 2 an input could not be read.
+
+import { readFile, stat } from 'node:fs/promises';
+import { parseReport, DEFAULT_MAX_BYTES } from '../parse.js';
+import { InputError, type Report } from '../types.js';
+import { makeStyle, renderCheck } from './render.js';
+
+const USAGE = `用法 / usage:
+  gongkai parse [--json] [--text] FILE...   输出报告 JSON（多个文件为 JSON Lines；- 表示标准输入）
+  gongkai check FILE...                     以表格形式显示报告并列出问题（有错误时退出码为 1）
+选项 / options:
+  --max-bytes N    最大输入字节数（默认 ${DEFAULT_MAX_BYTES}）
+  --text           在 JSON 中附上规范化文本（span 所指）
+退出码 / exit codes: 0 正常, 1 有错误级问题 (check), 2 输入无法读取`;
+
+async function readInput(path: string, maxBytes: number): Promise<Uint8Array> {
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for await (const chunk of process.stdin) {
+      total += (chunk as Buffer).length;
+      if (total > maxBytes) throw new InputError(`输入过大（超过 ${maxBytes} 字节） / input too large`, 'too_large');
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks);
+  }
+  let info;
+  try {
+    info = await stat(path);
+  } catch {
+    throw new InputError(`无法读取文件 ${path}：文件不存在或无权限 / cannot read ${path}: no such file or no permission`, 'unreadable');
+  }
+  if (info.isDirectory()) throw new InputError(`${path} 是目录，不是文件 / ${path} is a directory`, 'unreadable');
+  if (info.size > maxBytes) throw new InputError(`${path} 过大（${info.size} 字节，上限 ${maxBytes}） / file too large`, 'too_large');
+  try {
+    return await readFile(path);
+  } catch {
+    throw new InputError(`无法读取文件 ${path} / cannot read ${path}`, 'unreadable');
+  }
+}
+
+async function parseOne(path: string, opts: { maxBytes: number; includeText: boolean }): Promise<Report> {
+  const bytes = await readInput(path, opts.maxBytes);
+  return parseReport(bytes, { path: path === '-' ? '(stdin)' : path, maxBytes: opts.maxBytes, includeText: opts.includeText });
+}
+
+function errorLine(path: string, err: unknown): string {
+  if (err instanceof InputError) return `gongkai: ${path}: ${err.message}`;
+  const detail = err instanceof Error ? err.message : String(err);
+  return `gongkai: ${path}: 内部错误，无法解析 / internal error: ${detail}`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  let maxBytes = DEFAULT_MAX_BYTES;
+  let includeText = false;
+  const files: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--json') continue;
+    else if (a === '--text') includeText = true;
+    else if (a === '--max-bytes') maxBytes = Number(rest[++i]);
+    else if (a.startsWith('--') ) {
+      process.stderr.write(`gongkai: 未知选项 ${a} / unknown option\n${USAGE}\n`);
+      return 2;
+    } else files.push(a);
+  }
+  if (!Number.isFinite(maxBytes) || maxBytes <= 0) {
+    process.stderr.write('gongkai: --max-bytes 需要正整数 / --max-bytes needs a positive number\n');
+    return 2;
+  }
+  if (files.length === 0) {
+    process.stderr.write(`gongkai: 请给出文件 / no input file\n${USAGE}\n`);
+    return 2;
+  }
+  if (command === 'parse') {
+    let code = 0;
+    for (const f of files) {
+      try {
+        const report = await parseOne(f, { maxBytes, includeText });
+        process.stdout.write(JSON.stringify(report) + '\n');
+      } catch (err) {
+        process.stderr.write(errorLine(f, err) + '\n');
+        code = 2;
+      }
+    }
+    return code;
+  }
+  if (command === 'check') {
+    const color = !!process.stdout.isTTY && !process.env.NO_COLOR;
+    const st = makeStyle(color);
+    let code = 0;
+    for (const f of files) {
+      try {
+        const report = await parseOne(f, { maxBytes, includeText: false });
+        process.stdout.write(renderCheck(report, st) + '\n\n');
+        if (report.findings.some((x) => x.severity === 'error') && code === 0) code = 1;
+      } catch (err) {
+        process.stderr.write(errorLine(f, err) + '\n');
+        code = 2;
+      }
+    }
+    return code;
+  }
+  process.stderr.write(`gongkai: 未知命令 ${command} / unknown command\n${USAGE}\n`);
+  return 2;
+}

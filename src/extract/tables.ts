@@ -1,0 +1,108 @@
+// Template tables from located sections: rows located, lines solved, cells assembled into the
+// contract's shape. Tables the source does not contain are null (never zeros).
+
+import type { Cell, Finding, Span, TableCells, TemplateVersion } from '../types.js';
+import { columnsOf, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
+import { locateRows, locateSingleLine, type LocatedTable } from '../locate/rows.js';
+import { solveTable, type SourceLine } from '../solve/table.js';
+import { msg } from '../check/messages.js';
+
+export interface ExtractedTables {
+  tables: Record<TableKey, TableCells | null>;
+  findings: Finding[];
+}
+
+/** Minimum share of a table's row labels that must be found for the table to count as present. */
+const MIN_COVERAGE = 0.3;
+
+function emptyCells(table: TableDef, status: Cell['status']): TableCells {
+  const out: TableCells = {};
+  if (table.singleLine) {
+    for (const g of table.rows) out[g.key] = Object.fromEntries(table.columns.map((c) => [c.key, { value: null, status }]));
+    return out;
+  }
+  for (const row of table.rows) {
+    if (row.group) continue;
+    out[row.key] = Object.fromEntries(columnsOf(table, row).map((c) => [c.key, { value: null, status }]));
+  }
+  return out;
+}
+
+function assemble(table: TableDef, solved: Map<string, Cell>): TableCells {
+  const out = emptyCells(table, 'missing');
+  for (const [path, cell] of solved) {
+    const [, row, col] = path.split('.');
+    if (out[row]?.[col]) out[row][col] = cell;
+  }
+  return out;
+}
+
+function extractRowTable(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[]): TableCells | null {
+  const located: LocatedTable = locateRows(text, region, table);
+  if (located.coverage < MIN_COVERAGE || located.numberCount === 0) {
+    findings.push(msg.tableAbsent(table.key, region));
+    return null;
+  }
+  const lines: SourceLine[] = [];
+  // A row with no value at all is an all-blank row — unless another row holds more numbers than
+  // it has cells: then the layout is not row by row (a column-major PDF extraction puts every
+  // number after the last label) and the empty rows are missing, not zero.
+  const overflow = located.rows.some((r) => !r.row.group && r.label && countCells(r.items) > columnsOf(table, r.row).length);
+  for (const r of located.rows) {
+    if (r.row.group) {
+      if (r.items.some((it) => it.kind === 'num')) findings.push(msg.groupHasNumbers(table.key, r.row.key, r.values!));
+      continue;
+    }
+    if (!r.label) {
+      findings.push(msg.rowMissing(table.key, r.row.key));
+      continue;
+    }
+    if (overflow && r.items.length === 0) continue;
+    lines.push({ cells: columnsOf(table, r.row).map((c) => `${table.key}.${r.row.key}.${c.key}`), items: r.items });
+  }
+  if (overflow) findings.push(msg.layoutNotRowwise(table.key));
+  return assembleSolved(table, lines, rules, findings);
+}
+
+/** Fewest cells the items can fill: every item at least one, and a digit run never fills less. */
+function countCells(items: SourceLine['items']): number {
+  return items.length;
+}
+
+function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRule[], findings: Finding[]): TableCells {
+  const rules = allRules.filter((r) => r.terms.every((t) => t.cell.startsWith(`${table.key}.`)));
+  const solved = solveTable(lines, rules);
+  for (const i of solved.unreadable) findings.push(msg.lineUnreadable(table.key, lines[i].cells));
+  if (solved.exhausted) findings.push(msg.searchBudget(table.key));
+  return assemble(table, solved.cells);
+}
+
+function extractSingleLine(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[]): TableCells | null {
+  const line = locateSingleLine(text, region);
+  if (!line.headerFound || !line.items.some((it) => it.kind === 'num')) {
+    findings.push(msg.tableAbsent(table.key, region));
+    return null;
+  }
+  const cells = table.rows.flatMap((g) => table.columns.map((c) => `${table.key}.${g.key}.${c.key}`));
+  return assembleSolved(table, [{ cells, items: line.items }], rules, findings);
+}
+
+/** Regions are the bodies of sections 二, 三, 四 (null when the section was not found). */
+export function extractTables(text: string, version: TemplateVersion, regions: Record<TableKey, Span | null>): ExtractedTables {
+  const template = TEMPLATES[version];
+  const findings: Finding[] = [];
+  const tables = {} as Record<TableKey, TableCells | null>;
+  for (const key of ['active', 'requests', 'review_litigation'] as const) {
+    const def = template.tables[key];
+    const region = regions[key];
+    if (!region) {
+      tables[key] = null;
+      findings.push(msg.tableAbsent(key, null));
+      continue;
+    }
+    tables[key] = def.singleLine
+      ? extractSingleLine(text, region, def, template.rules, findings)
+      : extractRowTable(text, region, def, template.rules, findings);
+  }
+  return { tables, findings };
+}

@@ -1,0 +1,145 @@
+// Rows of a template table inside its section: each row label found in order, and the text
+// between a row's label and the next row's numbering is where that row's numbers are.
+
+import type { RowDef, TableDef } from '../template/index.js';
+import { columnsOf } from '../template/index.js';
+import type { Span } from '../types.js';
+import { findApprox, findExact, labelKey, numberingStart, project, type Projection } from './labels.js';
+import { valueItems, type ValueItem } from './tokens.js';
+
+export interface LocatedRow {
+  row: RowDef;
+  /** Where the label was found (numbering included), or null when the row is not in the source. */
+  label: Span | null;
+  /** Text span holding the row's values. */
+  values: Span | null;
+  items: ValueItem[];
+  /** Edit distance of the label match (0 = exact). */
+  distance: number;
+}
+
+export interface LocatedTable {
+  table: TableDef;
+  region: Span;
+  rows: LocatedRow[];
+  /** Share of the template's data rows whose label was found. */
+  coverage: number;
+  /** Number tokens anywhere in the region. */
+  numberCount: number;
+}
+
+interface Match { pStart: number; pEnd: number; distance: number }
+
+const BOUNDARY_BEFORE = /[\n|\t 0-9)）、.]/;
+
+/** Row labels in order: exact matches first (greedy, preferring a cell start), then approximate ones inside the gaps. */
+function matchLabels(text: string, proj: Projection, rows: RowDef[]): (Match | null)[] {
+  const keysOf = (r: RowDef) => [r.label, ...(r.variants ?? [])].map(labelKey).filter(Boolean).sort((a, b) => b.length - a.length);
+  const found: (Match | null)[] = rows.map(() => null);
+  let p = 0;
+  for (let i = 0; i < rows.length; i++) {
+    const keys = keysOf(rows[i]);
+    let from = p;
+    let first: Match | null = null;
+    let chosen: Match | null = null;
+    while (from < proj.chars.length) {
+      const m = findExact(proj.chars, keys, from, proj.chars.length);
+      if (!m) break;
+      first ??= m;
+      const tStart = proj.pos[m.pStart];
+      const numStart = numberingStart(text, tStart, rows[i].numbering, 0);
+      const prevCh = text[numStart - 1];
+      const prevMatchEnd = i > 0 && found[i - 1] ? found[i - 1]!.pEnd === m.pStart : false;
+      if (numStart < tStart || prevCh === undefined || BOUNDARY_BEFORE.test(prevCh) || prevMatchEnd) {
+        chosen = m;
+        break;
+      }
+      from = m.pStart + 1;
+    }
+    chosen ??= first;
+    if (chosen) {
+      found[i] = chosen;
+      p = chosen.pEnd;
+    }
+  }
+  // Approximate matches for the rows still missing, inside the gap their neighbours leave.
+  for (let i = 0; i < rows.length; i++) {
+    if (found[i]) continue;
+    let lo = 0;
+    for (let k = i - 1; k >= 0; k--) if (found[k]) { lo = found[k]!.pEnd; break; }
+    let hi = proj.chars.length;
+    for (let k = i + 1; k < rows.length; k++) if (found[k]) { hi = found[k]!.pStart; break; }
+    let best: Match | null = null;
+    for (const key of keysOf(rows[i])) {
+      const m = findApprox(proj.chars, key, lo, hi);
+      if (m && (!best || m.distance < best.distance)) best = m;
+    }
+    if (best) found[i] = best;
+  }
+  return found;
+}
+
+/** Locate the rows of a (non single-line) table in text[region]. */
+export function locateRows(text: string, region: Span, table: TableDef): LocatedTable {
+  const proj = project(text, region[0], region[1]);
+  const matches = matchLabels(text, proj, table.rows);
+  const starts = matches.map((m, i) => (m ? numberingStart(text, proj.pos[m.pStart], table.rows[i].numbering, region[0]) : -1));
+  const rows: LocatedRow[] = table.rows.map((row, i) => {
+    const m = matches[i];
+    if (!m) return { row, label: null, values: null, items: [], distance: Infinity };
+    const labelStart = proj.pos[m.pStart];
+    const labelEnd = proj.pos[m.pEnd - 1] + 1;
+    let end = region[1];
+    for (let k = i + 1; k < table.rows.length; k++) {
+      if (starts[k] >= 0 && starts[k] >= labelEnd) { end = starts[k]; break; }
+    }
+    // The label itself carries no digits, so a label wrapped around its numbers (PDF) loses none:
+    // the values are read from the label's first character on.
+    const values: Span = [labelStart, Math.max(labelStart, end)];
+    const cols = columnsOf(table, row);
+    const items = row.group ? [] : valueItems(text, values[0], values[1], {
+      allowDecimal: cols.some((c) => c.money),
+      allowNegative: cols.some((c) => c.signed),
+    });
+    return { row, label: [starts[i], labelEnd], values, items, distance: m.distance };
+  });
+  const dataRows = rows.filter((r) => !r.row.group);
+  const coverage = dataRows.filter((r) => r.label).length / Math.max(1, dataRows.length);
+  const numberCount = valueItems(text, region[0], region[1]).filter((it) => it.kind === 'num').length;
+  return { table, region, rows, coverage, numberCount };
+}
+
+const HEADER_END_WORDS = ['总计', '审结', '起诉'];
+
+/**
+ * The single line of numbers of the review/litigation table: after the last header word, up to
+ * the first text that follows the numbers.
+ */
+export function locateSingleLine(text: string, region: Span): { values: Span; items: ValueItem[]; headerFound: boolean } {
+  const body = text.slice(region[0], region[1]);
+  let headerEnd = -1;
+  for (const w of HEADER_END_WORDS) {
+    const compact = body;
+    const i = compact.lastIndexOf(w);
+    if (i >= 0) { headerEnd = i + w.length; break; }
+  }
+  // Header words may be broken over lines (总\n计): fall back to the projection.
+  if (headerEnd < 0) {
+    const proj = project(text, region[0], region[1]);
+    for (const w of HEADER_END_WORDS) {
+      const i = proj.chars.lastIndexOf(w);
+      if (i >= 0) { headerEnd = proj.pos[i + w.length - 1] + 1 - region[0]; break; }
+    }
+  }
+  const start = region[0] + Math.max(0, headerEnd);
+  let end = start;
+  // first CJK character after at least one digit ends the line of numbers
+  let sawDigit = false;
+  while (end < region[1]) {
+    const ch = text[end];
+    if (ch >= '0' && ch <= '9') sawDigit = true;
+    else if (sawDigit && /[\u3400-\u9fff]/.test(ch)) break;
+    end++;
+  }
+  return { values: [start, end], items: valueItems(text, start, end), headerFound: headerEnd >= 0 };
+}

@@ -1,0 +1,172 @@
+// Readings of one source line: every way its value items can fill the line's cells.
+//
+// A number item whose digits ran together may be several cells (633000066 → 63|3|0|0|0|0|66);
+// cells whose blank was dropped with its separator may be anywhere (15 1 016 → four numbers for
+// seven cells). A reading never gives a number a leading zero (except 0 itself). The line's own
+// rules (row totals, table-4 group totals) are checked as soon as their cells are filled, which
+// prunes the search; a blank in a rule's total cell is inferred from its parts (spec §6.5).
+
+import type { Span } from '../types.js';
+import type { ValueItem } from '../locate/tokens.js';
+
+export type ReadStatus = 'read' | 'blank' | 'inferred';
+
+export interface Reading {
+  values: number[];
+  status: ReadStatus[];
+  spans: (Span | undefined)[];
+  /** Rules of this line the reading breaks. */
+  violations: number;
+  /** How many raw readings collapsed into this one (same values). */
+  multiplicity: number;
+}
+
+/** A rule restricted to one line: sum(coef × cell) = 0 over column indices. */
+export interface LocalRule {
+  cols: number[];
+  coefs: number[];
+  /** Column index whose blank may be inferred, if any. */
+  totalCol?: number;
+}
+
+export interface ReadingsResult {
+  readings: Reading[];
+  /** The search budget ran out: the list may be incomplete. */
+  exhausted: boolean;
+}
+
+export interface ReadingOptions {
+  /** Prune readings that break a local rule (first pass); a second pass without it runs when none is left. */
+  strict: boolean;
+  /** Search nodes allowed; past it the result is marked exhausted. */
+  budget: number;
+}
+
+const EPS = 1e-9;
+
+export function enumerateReadings(items: ValueItem[], ncols: number, rules: LocalRule[], opts: ReadingOptions): ReadingsResult {
+  // Rules checked when their last column is filled.
+  const checkAt: LocalRule[][] = Array.from({ length: ncols + 1 }, () => []);
+  for (const r of rules) checkAt[Math.max(...r.cols) + 1].push(r);
+
+  // suffix bounds: minimum cells the items from k on need (each item at least one cell).
+  const n = items.length;
+  const values = new Array<number>(ncols).fill(0);
+  const status = new Array<ReadStatus>(ncols).fill('blank');
+  const spans = new Array<Span | undefined>(ncols).fill(undefined);
+  const out = new Map<string, Reading>();
+  let nodes = 0;
+  let exhausted = false;
+
+  // Cells a placement left blank (implicit or explicit); a blank total is inferred from its rule.
+  const blankAt = new Array<boolean>(ncols).fill(false);
+  // Each remaining item (or the rest of a partly used one) needs at least one cell.
+  const minNeeded = (k: number) => n - k;
+
+  const evaluate = (col: number): number => {
+    let violations = 0;
+    for (const r of checkAt[col]) {
+      let sum = 0;
+      let blankTotal = false;
+      for (let t = 0; t < r.cols.length; t++) {
+        const c = r.cols[t];
+        if (c === r.totalCol && blankAt[c]) {
+          blankTotal = true;
+          continue;
+        }
+        sum += r.coefs[t] * values[c];
+      }
+      if (blankTotal && r.totalCol !== undefined) {
+        const coef = r.coefs[r.cols.indexOf(r.totalCol)];
+        const v = -sum / coef;
+        if (v >= -EPS && Math.abs(v - Math.round(v)) < EPS) {
+          const rounded = Math.round(v);
+          values[r.totalCol] = rounded;
+          status[r.totalCol] = rounded === 0 ? 'blank' : 'inferred';
+        } else violations++;
+      } else if (Math.abs(sum) > EPS) violations++;
+    }
+    return violations;
+  };
+
+  const emit = (violations: number) => {
+    const key = values.join(',');
+    const prev = out.get(key);
+    if (!prev) {
+      out.set(key, { values: values.slice(), status: status.slice(), spans: spans.slice(), violations, multiplicity: 1 });
+      return;
+    }
+    prev.multiplicity++;
+    for (let c = 0; c < ncols; c++) {
+      if (prev.status[c] !== status[c] && status[c] === 'read') prev.status[c] = 'read';
+      const a = prev.spans[c], b = spans[c];
+      if (a && (!b || a[0] !== b[0] || a[1] !== b[1])) prev.spans[c] = undefined;
+    }
+    prev.violations = Math.min(prev.violations, violations);
+  };
+
+  // k: item index; off: digits of items[k] already used; col: next cell.
+  const dfs = (k: number, off: number, col: number, violations: number): void => {
+    if (exhausted) return;
+    if (++nodes > opts.budget) {
+      exhausted = true;
+      return;
+    }
+    if (col === ncols) {
+      if (k === n) emit(violations);
+      return;
+    }
+    const remainingCols = ncols - col;
+    const need = minNeeded(k);
+    if (need > remainingCols) return;
+    const next = () => {
+      const added = checkAt[col + 1].length ? evaluate(col + 1) : 0;
+      if (opts.strict && added > 0) return;
+      dfs(nextK, nextOff, col + 1, violations + added);
+    };
+    let nextK = k;
+    let nextOff = off;
+
+    // 1. an implicit blank (a cell dropped with its separator)
+    if (remainingCols - 1 >= need) {
+      values[col] = 0; status[col] = 'blank'; spans[col] = undefined; blankAt[col] = true;
+      nextK = k; nextOff = off;
+      next();
+    }
+    if (k === n) return;
+    const item = items[k];
+    if (item.kind === 'blank') {
+      values[col] = 0; status[col] = 'blank'; spans[col] = item.span; blankAt[col] = true;
+      nextK = k + 1; nextOff = 0;
+      next();
+      return;
+    }
+    // 2. a number from the item's digits
+    if (item.decimal || item.negative) {
+      const v = (item.negative ? -1 : 1) * Number(item.digits);
+      values[col] = v; status[col] = 'read'; spans[col] = item.span; blankAt[col] = false;
+      nextK = k + 1; nextOff = 0;
+      next();
+      return;
+    }
+    const digits = item.digits;
+    const rest = digits.length - off;
+    // the remaining digits of this item still need cells after this one, one each at most
+    const maxLen = digits[off] === '0' ? 1 : rest;
+    for (let len = 1; len <= maxLen; len++) {
+      const remainingAfter = rest - len;
+      // cells needed after this: the rest of this item (≥1 if any digits left) + later items
+      const needAfter = (remainingAfter > 0 ? 1 : 0) + (n - k - 1);
+      if (needAfter > remainingCols - 1) continue;
+      const v = Number(digits.slice(off, off + len));
+      const start = item.span[0] + off;
+      values[col] = v; status[col] = 'read'; spans[col] = [start, start + len]; blankAt[col] = false;
+      if (remainingAfter > 0) { nextK = k; nextOff = off + len; }
+      else { nextK = k + 1; nextOff = 0; }
+      next();
+      if (exhausted) return;
+    }
+  };
+  dfs(0, 0, 0, 0);
+  return { readings: [...out.values()], exhausted };
+}

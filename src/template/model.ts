@@ -1,0 +1,89 @@
+// The shape of a declarative template description. One value of `TemplateDef` per national
+// template version drives extraction (labels and variants), the solver and the checks (rules),
+// rendering (layout) and storage (keys). Nothing outside src/template/ spells a row label.
+
+import type { Severity, TemplateVersion } from '../types.js';
+
+export type TableKey = 'active' | 'requests' | 'review_litigation';
+
+export interface ColumnDef {
+  key: string;
+  /** The header label as the template prints it. */
+  label: string;
+  /** Money column: decimals allowed; `unit` is the template's unit. */
+  money?: boolean;
+  unit?: string;
+  /** Negative values allowed (2019 `change`: 本年增/减). */
+  signed?: boolean;
+  /** Parent header (申请人情况 › 法人或其他组织 …), for rendering. */
+  parent?: string;
+  /** This column is the sum of the row's other columns (requests `total`). */
+  isTotal?: boolean;
+}
+
+export interface RowDef {
+  key: string;
+  /** Label without its numbering, as the template prints it. */
+  label: string;
+  /** Numbering printed before the label: 一、 (一) 1. … */
+  numbering?: string;
+  /** Other wordings seen in the wild (without numbering). */
+  variants?: string[];
+  /** A group heading row: carries no numbers. */
+  group?: boolean;
+  /** Key of the group heading this row belongs to. */
+  parent?: string;
+  /** Columns of this row (active rows differ); defaults to the table's columns. */
+  columns?: ColumnDef[];
+  /** Sub-table caption this row sits under (active: 第二十条第(一)项 …). */
+  caption?: string;
+  /** The row is a total of other rows (its cells may be left blank in the source and inferred). */
+  isTotal?: boolean;
+}
+
+/** A linear rule: sum(coef × cell) = 0, over cell paths `table.row.column`. */
+export interface LinearRule {
+  id: string;
+  severity: Severity;
+  /** Human statement, Chinese / English. */
+  statement: string;
+  terms: { cell: string; coef: number }[];
+  /** The cell that is the "total" of the rule: a blank there may be inferred from the others. */
+  totalCell?: string;
+}
+
+export interface TableDef {
+  key: TableKey;
+  /** Section heading (numbering + text) that introduces the table. */
+  heading: string;
+  headingNumber: string;
+  headingVariants?: string[];
+  rows: RowDef[];
+  /** Default columns (requests: applicant columns). */
+  columns: ColumnDef[];
+  /**
+   * review_litigation is printed as one data row of 15 numbers under a three-row header: the
+   * table's "rows" are the three groups, read together in this order from one line of numbers.
+   */
+  singleLine?: boolean;
+}
+
+export interface SectionDef {
+  key: 'overview' | 'active' | 'requests' | 'review_litigation' | 'problems' | 'other_matters';
+  number: string;
+  heading: string;
+  variants: string[];
+}
+
+export interface TemplateDef {
+  version: TemplateVersion;
+  instrument: string;
+  /** Report years this version applies to. */
+  years: [number, number | null];
+  sections: SectionDef[];
+  tables: Record<TableKey, TableDef>;
+  rules: LinearRule[];
+  /** Strong markers (spec §8): normalised text containing one points to this version. */
+  strongMarkers: string[];
+  mediumMarkers: string[];
+}

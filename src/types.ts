@@ -1,0 +1,75 @@
+// Shared types of the report JSON contract (gongkai/report@1, see ../shared/spec/output.md)
+// and of the pipeline stages. Stage modules import from here, never from each other's internals.
+
+export type TemplateVersion = '2019' | '2021';
+export type TemplateKey = TemplateVersion | 'pre2019' | 'unknown';
+
+export type CellStatus = 'read' | 'blank' | 'inferred' | 'ambiguous' | 'missing';
+
+/** [start, end) character offsets in the normalised text. */
+export type Span = [number, number];
+
+export interface Cell {
+  value: number | null;
+  status: CellStatus;
+  /** For `ambiguous`: the values the source allows, most plausible first. */
+  candidates?: number[];
+  span?: Span;
+  /** Unit actually written next to a money value when it differs from the template's (e.g. 元). */
+  unit?: string;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** Chinese first, English after " / ". */
+  message: string;
+  /** Cell paths such as `requests.total.natural_person`. */
+  cells: string[];
+  span?: Span;
+}
+
+export interface Fact {
+  kind: string;
+  value: number;
+  unit: string;
+  span: Span;
+  /** The template cell this figure restates, when there is one. */
+  cell?: string;
+  /** The sentence fragment the figure was read from (for display). */
+  text?: string;
+}
+
+export type TableCells = Record<string, Record<string, Cell>>;
+
+export interface Report {
+  schema: 'gongkai/report@1';
+  source: { path: string | null; sha256: string; format: 'text' | 'html' | 'pdf' | 'docx'; encoding: string };
+  meta: {
+    agency: string | null;
+    year: number | null;
+    published: string | null;
+    template: TemplateKey;
+  };
+  tables: {
+    active: TableCells | null;
+    requests: TableCells | null;
+    review_litigation: TableCells | null;
+  };
+  narrative: { facts: Fact[] };
+  findings: Finding[];
+  /** Extra rows found in the source that are not in the template (kept, never mapped). */
+  extra_rows?: { table: string; label: string; values: string[]; span: Span }[];
+  /** The normalised text that every span points into (omitted from --json unless asked). */
+  text?: string;
+}
+
+/** An input that cannot be read as a report: the CLI prints `message` and exits 2. */
+export class InputError extends Error {
+  constructor(message: string, readonly code: string = 'input') {
+    super(message);
+    this.name = 'InputError';
+  }
+}

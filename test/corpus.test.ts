@@ -1,0 +1,90 @@
+// The whole text pipeline on real reports (copies of the dev corpus with their hand-checked truth).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseReport } from '../src/parse.js';
+import { cellAt, fixture, truth, truthCells } from './helpers.js';
+
+const parse = (name: string) => parseReport(fixture('corpus', 'input', `${name}.txt`), { path: `${name}.txt` });
+
+for (const name of ['seed000-rongchang-2022', 'seed001-chaoyang-2021', 'seed002-benge-2023']) {
+  test(`${name}: every truth cell right, meta right`, () => {
+    const t = truth(name);
+    const r = parse(name);
+    assert.equal(r.schema, 'gongkai/report@1');
+    assert.equal(r.meta.template, t.template);
+    assert.equal(r.meta.year, t.year);
+    if (t.published) assert.equal(r.meta.published, t.published);
+    const wrong: string[] = [];
+    for (const [path, want] of truthCells(t)) {
+      const got = cellAt(r, path);
+      if (!got || got.status === 'ambiguous' || got.status === 'missing' || got.value !== want) wrong.push(`${path}: ${JSON.stringify(got)} want ${want}`);
+    }
+    assert.deepEqual(wrong, []);
+  });
+}
+
+test('seed000 names no agency (我办): agency is null', () => {
+  assert.equal(parse('seed000-rongchang-2022').meta.agency, null);
+});
+
+test('seed002: agency from the title after a page-header date line', () => {
+  assert.equal(parse('seed002-benge-2023').meta.agency, '蚌峨乡人民政府');
+});
+
+test('seed001: 行政规范性文件 623129 is ambiguous with the real readings among the candidates', () => {
+  const r = parse('seed001-chaoyang-2021');
+  for (const col of ['issued', 'repealed', 'in_force'] as const) {
+    const c = cellAt(r, `active.normative_documents.${col}`)!;
+    assert.equal(c.status, 'ambiguous');
+    assert.equal(c.value, null);
+    assert.ok((c.candidates ?? []).length >= 2);
+  }
+  assert.ok(r.findings.some((f) => f.rule === 'cell.ambiguous' && f.cells.includes('active.normative_documents.issued')));
+});
+
+test('seed001: the blank 总计 of 3.其他 is inferred from its parts, with an info finding', () => {
+  const r = parse('seed001-chaoyang-2021');
+  const c = cellAt(r, 'requests.other_other.total')!;
+  assert.equal(c.status, 'inferred');
+  assert.equal(c.value, 8);
+  assert.ok(r.findings.some((f) => f.rule === 'requests.blank_total' && f.cells[0] === 'requests.other_other.total'));
+});
+
+test('seed001: run-together digits are split by the arithmetic (633000066 → 63 3 0 0 0 0 66)', () => {
+  const r = parse('seed001-chaoyang-2021');
+  const row = ['natural_person', 'commercial', 'research', 'social_welfare', 'legal_service', 'other', 'total'].map((c) => cellAt(r, `requests.new_received.${c}`)!.value);
+  assert.deepEqual(row, [63, 3, 0, 0, 0, 0, 66]);
+});
+
+for (const name of ['seed003-panyu-2021', 'seed004-linshu-2019']) {
+  test(`${name}: tables absent are null, with findings, and the template comes from the year`, () => {
+    const t = truth(name);
+    const r = parse(name);
+    assert.equal(r.tables.requests, null);
+    assert.equal(r.tables.review_litigation, null);
+    assert.equal(r.tables.active, null);
+    assert.equal(r.meta.template, t.template);
+    assert.equal(r.meta.year, t.year);
+    assert.ok(r.findings.some((f) => f.rule === 'table.absent'));
+    assert.ok(r.findings.some((f) => f.rule === 'template.inferred_from_year'));
+  });
+}
+
+test('seed004: agency and publication date from the page header', () => {
+  const r = parse('seed004-linshu-2019');
+  assert.equal(r.meta.agency, '临沭县人民政府');
+  assert.equal(r.meta.published, '2020-01-23');
+});
+
+test('column-major extraction (all labels, then each column) gives no confident wrong cell', () => {
+  const name = 'huaian-city-2024-columns';
+  const r = parse(name);
+  const t = truth(name);
+  const silent: string[] = [];
+  for (const [path, want] of truthCells(t)) {
+    const got = cellAt(r, path);
+    if (got && ['read', 'blank', 'inferred'].includes(got.status) && got.value !== want) silent.push(`${path}: ${got.value} want ${want}`);
+  }
+  assert.deepEqual(silent, []);
+  assert.ok(r.findings.some((f) => f.rule === 'table.layout_not_rowwise'));
+});
