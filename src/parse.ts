@@ -2,14 +2,18 @@
 // Each stage is a pure function in its own folder; this file only composes them.
 
 import { createHash } from 'node:crypto';
-import type { Cell, Finding, Report, Span, TableCells, TemplateKey } from './types.js';
+import type { Cell, Fact, Finding, Report, Span, TableCells, TemplateKey } from './types.js';
 import { InputError } from './types.js';
 import { decodeBytes, normalizeText } from './normalize/index.js';
+import { detectFormat } from './decode/detect.js';
+import { DEFAULT_LIMITS, type DecodeLimits, type DecodedDocument } from './decode/types.js';
+import { decodeDocx, decodeHtml, decodeLegacyDoc, decodePdf } from './decode/index.js';
 import { locateSections, type SectionHit } from './locate/sections.js';
 import { detectVersion } from './locate/version.js';
 import { extractMeta } from './meta/meta.js';
+import { placeOf } from './meta/division.js';
 import { extractTables } from './extract/tables.js';
-import { checkRules } from './check/rules.js';
+import { checkNarrative, checkRules } from './check/rules.js';
 import { msg } from './check/messages.js';
 import { extractFacts } from './narrative/index.js';
 import { TEMPLATES, versionForYear, type TableKey } from './template/index.js';
@@ -21,29 +25,77 @@ export interface ParseOptions {
   includeText?: boolean;
   /** Largest input accepted, in bytes (default 50 MB). */
   maxBytes?: number;
+  /** Other decoding limits (pages, unzipped size, time, OCR). */
+  limits?: Partial<DecodeLimits>;
 }
 
-export const DEFAULT_MAX_BYTES = 50 * 1024 * 1024;
+export const DEFAULT_MAX_BYTES = DEFAULT_LIMITS.maxBytes;
 
 const EMPTY_TABLES: Report['tables'] = { active: null, requests: null, review_litigation: null };
 
 /** Title words that mark a text as an annual report even when its sections were not found. */
 const REPORT_TITLE = /(政府信息公开|政务公开|信息公开)[^\n]{0,10}年度?报告/;
 
+/**
+ * Parse a report given as bytes or text, synchronously: plain text (any encoding), HTML and
+ * DOCX. PDF needs the asynchronous `parseDocument`.
+ */
 export function parseReport(input: Uint8Array | string, options: ParseOptions = {}): Report {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  const size = typeof input === 'string' ? input.length * 3 : input.byteLength;
-  if (size > maxBytes && (typeof input !== 'string' || Buffer.byteLength(input) > maxBytes)) {
-    throw new InputError(`文件过大（超过 ${Math.round(maxBytes / 1048576)} MB 上限） / input too large (limit ${Math.round(maxBytes / 1048576)} MB)`, 'too_large');
+  const limits = limitsOf(options);
+  if (typeof input === 'string') {
+    checkSize(Buffer.byteLength(input), limits.maxBytes);
+    const bytes = Buffer.from(input, 'utf8');
+    const format = detectFormat(bytes);
+    if (format === 'html') return parseDecoded(decodeHtml(bytes), bytes, options);
+    return parseDecoded({ format: 'text', encoding: 'utf-8', text: input }, bytes, options);
   }
-  const bytes = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
+  checkSize(input.byteLength, limits.maxBytes);
+  const format = detectFormat(input);
+  if (format === 'pdf') throw new InputError('PDF 需要异步解析：请用 parseDocument / PDF input needs parseDocument (async)', 'async_needed');
+  return parseDecoded(decodeSync(input, format, limits), input, options);
+}
+
+/** Parse a report in any supported form (text, HTML, DOCX, PDF). */
+export async function parseDocument(input: Uint8Array, options: ParseOptions = {}): Promise<Report> {
+  const limits = limitsOf(options);
+  checkSize(input.byteLength, limits.maxBytes);
+  const format = detectFormat(input);
+  const decoded = format === 'pdf' ? await decodePdf(input, limits) : decodeSync(input, format, limits);
+  return parseDecoded(decoded, input, options);
+}
+
+function limitsOf(options: ParseOptions): DecodeLimits {
+  return { ...DEFAULT_LIMITS, ...(options.maxBytes ? { maxBytes: options.maxBytes } : {}), ...(options.limits ?? {}) };
+}
+
+function checkSize(size: number, maxBytes: number) {
+  if (size > maxBytes) {
+    throw new InputError(`文件过大（${(size / 1048576).toFixed(1)} MB，超过 ${(maxBytes / 1048576).toFixed(0)} MB 上限） / input too large (limit ${(maxBytes / 1048576).toFixed(0)} MB)`, 'too_large');
+  }
+}
+
+function decodeSync(bytes: Uint8Array, format: ReturnType<typeof detectFormat>, limits: DecodeLimits): DecodedDocument {
+  switch (format) {
+    case 'html': return decodeHtml(bytes);
+    case 'docx': return decodeDocx(bytes, limits);
+    case 'doc': return decodeLegacyDoc(bytes, limits);
+    case 'zip': throw new InputError('这是一个 ZIP 压缩包，不是报告文件；请解压后分别解析 / a ZIP archive, not a report: unpack it first', 'zip');
+    case 'pdf': throw new InputError('PDF 需要异步解析 / PDF needs parseDocument', 'async_needed');
+    default: {
+      const d = decodeBytes(bytes);
+      return { format: 'text', encoding: d.encoding, text: d.text };
+    }
+  }
+}
+
+/** The text pipeline on a decoded document. */
+export function parseDecoded(decoded: DecodedDocument, bytes: Uint8Array, options: ParseOptions = {}): Report {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  const decoded = typeof input === 'string' ? { text: input, encoding: 'utf-8' } : decodeBytes(input);
-  if (decoded.text.trim() === '') throw new InputError('文件为空 / the input is empty', 'empty');
+  if (decoded.text.trim() === '' && !(decoded.findings ?? []).length) throw new InputError('文件为空 / the input is empty', 'empty');
   const norm = normalizeText(decoded.text);
   const text = norm.text;
 
-  const findings: Finding[] = [];
+  const findings: Finding[] = [...(decoded.findings ?? [])];
   const template0 = TEMPLATES['2021'];
   const sections = locateSections(text, template0.sections);
   const meta = extractMeta(text);
@@ -55,7 +107,8 @@ export function parseReport(input: Uint8Array | string, options: ParseOptions = 
     : text;
   const version = detectVersion(tableText, meta.year);
 
-  if (sections.length < 2 && version.basis !== 'markers' && version.basis !== 'mixed' && !REPORT_TITLE.test(text.slice(0, 4000)) && !REPORT_TITLE.test(text.slice(-1000))) {
+  const noTextLayer = (decoded.findings ?? []).some((f) => f.rule === 'pdf.no_text_layer');
+  if (!noTextLayer && sections.length < 2 && version.basis !== 'markers' && version.basis !== 'mixed' && !REPORT_TITLE.test(text.slice(0, 4000)) && !REPORT_TITLE.test(text.slice(-1000))) {
     throw new InputError('这不是政府信息公开工作年度报告：找不到报告的章节、表格或标题 / not an annual report: no sections, tables or title found', 'not_a_report');
   }
 
@@ -73,23 +126,23 @@ export function parseReport(input: Uint8Array | string, options: ParseOptions = 
 
   let tables: Report['tables'] = EMPTY_TABLES;
   const regions = tableRegions(found);
+  const exclude = Object.values(regions).filter((r): r is Span => r !== null);
+  const facts = extractFacts(text, exclude);
   if (template === 'pre2019') {
     findings.push(msg.pre2019());
   } else if (template === '2019' || template === '2021') {
-    const extracted = extractTables(text, template, regions);
+    const extracted = extractTables(text, template, regions, evidenceFrom(facts));
     tables = extracted.tables;
     findings.push(...extracted.findings);
     if (tables.active) findings.push(...moneyUnits(text, tables.active));
     findings.push(...checkRules(TEMPLATES[template], tables));
+    findings.push(...checkNarrative(tables, facts));
   }
-
-  const exclude = Object.values(regions).filter((r): r is Span => r !== null);
-  const facts = extractFacts(text, exclude);
 
   const report: Report = {
     schema: 'gongkai/report@1',
-    source: { path: options.path ?? null, sha256, format: 'text', encoding: decoded.encoding },
-    meta: { agency: meta.agency, year: meta.year, published: meta.published, template },
+    source: { path: options.path ?? null, sha256, format: decoded.format, encoding: decoded.encoding },
+    meta: { agency: meta.agency, year: meta.year, published: meta.published, template, ...placeMeta(meta.agency, text) },
     tables,
     narrative: { facts },
     findings,
@@ -97,8 +150,51 @@ export function parseReport(input: Uint8Array | string, options: ParseOptions = 
   if (norm.repairs.length) {
     (report as Report & { repairs?: unknown }).repairs = norm.repairs.slice(0, 200);
   }
+  if (decoded.boxes?.length) attachBoxes(report.tables, decoded.boxes, norm.toOriginal);
   if (options.includeText) report.text = text;
   return report;
+}
+
+/** PDF provenance: the page and box of each cell read, found through the normalised → decoded offset map. */
+function attachBoxes(tables: Report['tables'], boxes: NonNullable<DecodedDocument['boxes']>, toOriginal: Int32Array) {
+  const sorted = [...boxes].sort((a, b) => a.start - b.start);
+  const find = (offset: number) => {
+    let lo = 0, hi = sorted.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid].end <= offset) lo = mid + 1;
+      else if (sorted[mid].start > offset) hi = mid - 1;
+      else return sorted[mid];
+    }
+    return undefined;
+  };
+  for (const table of Object.values(tables)) {
+    if (!table) continue;
+    for (const row of Object.values(table)) {
+      for (const cell of Object.values(row)) {
+        if (!cell.span) continue;
+        const hit = find(toOriginal[cell.span[0]]);
+        if (hit) {
+          cell.page = hit.box.page;
+          cell.box = [hit.box.x, hit.box.y, hit.box.w, hit.box.h].map((v) => Math.round(v * 10) / 10) as [number, number, number, number];
+        }
+      }
+    }
+  }
+}
+
+function placeMeta(agency: string | null, text: string) {
+  const p = placeOf(agency, text.slice(0, 3000));
+  return { level: p.level, region: p.region, division_code: p.code };
+}
+
+/** Cells the prose states exactly once (a figure stated twice with different values decides nothing). */
+function evidenceFrom(facts: Fact[]): Map<string, number> {
+  const byCell = new Map<string, Set<number>>();
+  for (const f of facts) if (f.cell) byCell.set(f.cell, (byCell.get(f.cell) ?? new Set()).add(f.value));
+  const out = new Map<string, number>();
+  for (const [cell, values] of byCell) if (values.size === 1) out.set(cell, [...values][0]);
+  return out;
 }
 
 function tableRegions(found: Map<SectionHit['key'], SectionHit>): Record<TableKey, Span | null> {

@@ -17,6 +17,9 @@ export interface Cell {
   span?: Span;
   /** Unit actually written next to a money value when it differs from the template's (e.g. 元). */
   unit?: string;
+  /** PDF: the page (1-based) and box [x, y, width, height] (PDF units, origin top-left) the cell was read from. */
+  page?: number;
+  box?: [number, number, number, number];
 }
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -52,6 +55,12 @@ export interface Report {
     year: number | null;
     published: string | null;
     template: TemplateKey;
+    /** 部门 / 省 / 市 / 县 / 乡镇 / 街道, from the body's name. */
+    level?: string | null;
+    /** Full region name from the body's name (广东省广州市番禺区). */
+    region?: string | null;
+    /** Administrative division code (GB/T 2260) of that region, when unique. */
+    division_code?: string | null;
   };
   tables: {
     active: TableCells | null;

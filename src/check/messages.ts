@@ -42,6 +42,11 @@ export const msg = {
     message: `表格「${TABLE_NAMES[table]}」的数字不是逐行排列（可能按列导出），无法逐行对应的单元格标为缺失 / numbers are not laid out row by row (column-major extraction?): rows without numbers are missing`,
     cells: [],
   }),
+  evidenceUsed: (table: TableKey, cells: string[]): Finding => ({
+    rule: 'solve.prose_evidence', severity: 'info',
+    message: `表格「${TABLE_NAMES[table]}」中数字连写、仅凭勾稽关系无法唯一拆分，已参照正文中的数字确定 / run-together digits the arithmetic left open were settled by figures stated in the prose`,
+    cells,
+  }),
   searchBudget: (table: TableKey): Finding => ({
     rule: 'solve.budget', severity: 'warning',
     message: `表格「${TABLE_NAMES[table]}」的数字组合过多，未能全部判定，相关单元格标为存疑 / too many readings to decide: cells left ambiguous`,
@@ -57,7 +62,7 @@ export const msg = {
     cells, ...(span ? { span } : {}),
   }),
   blankTotal: (cell: string, value: number, span?: Span): Finding => ({
-    rule: 'requests.blank_total', severity: 'info',
+    rule: `${cell.split('.')[0]}.blank_total`, severity: 'info',
     message: `合计单元格为空，按分项之和补为 ${value} / empty total cell restored from its parts as ${value}`,
     cells: [cell], ...(span ? { span } : {}),
   }),

@@ -1,7 +1,7 @@
 // Checks of the template's rules on the final cells (spec §6.1, §6.2, §6.5): every broken
 // equation, inferred blank totals, negative or fractional counts, ambiguous cells.
 
-import type { Cell, Finding, Report, Span } from '../types.js';
+import type { Cell, Fact, Finding, Report, Span } from '../types.js';
 import { columnsOf, type TemplateDef, type TableKey } from '../template/index.js';
 import { msg } from './messages.js';
 
@@ -53,4 +53,20 @@ export function checkRules(template: TemplateDef, tables: Tables): Finding[] {
     if (ambiguous.length) findings.push(msg.ambiguousCells(key, ambiguous));
   }
   return findings;
+}
+
+/** Prose against tables (spec §6.4): a figure the text states that its table cell contradicts. */
+export function checkNarrative(tables: Tables, facts: Fact[]): Finding[] {
+  const out: Finding[] = [];
+  for (const f of facts) {
+    if (!f.cell) continue;
+    const cell = cellAt(tables, f.cell);
+    if (!cell || !CONFIDENT.has(cell.status) || cell.value === null || cell.value === f.value) continue;
+    out.push({
+      rule: 'narrative.mismatch', severity: 'warning',
+      message: `正文称「${f.text ?? f.value}」（${f.value}），表格中为 ${cell.value} / the prose states ${f.value}, the table ${cell.value}`,
+      cells: [f.cell], span: f.span,
+    });
+  }
+  return out;
 }

@@ -4,7 +4,7 @@
 // Exit codes: 0 ok, 1 error-level findings (check), 2 an input could not be read.
 
 import { readFile, stat } from 'node:fs/promises';
-import { parseReport, DEFAULT_MAX_BYTES } from '../parse.js';
+import { parseDocument, DEFAULT_MAX_BYTES } from '../parse.js';
 import { InputError, type Report } from '../types.js';
 import { makeStyle, renderCheck } from './render.js';
 
@@ -44,7 +44,7 @@ async function readInput(path: string, maxBytes: number): Promise<Uint8Array> {
 
 async function parseOne(path: string, opts: { maxBytes: number; includeText: boolean }): Promise<Report> {
   const bytes = await readInput(path, opts.maxBytes);
-  return parseReport(bytes, { path: path === '-' ? '(stdin)' : path, maxBytes: opts.maxBytes, includeText: opts.includeText });
+  return parseDocument(bytes, { path: path === '-' ? '(stdin)' : path, maxBytes: opts.maxBytes, includeText: opts.includeText });
 }
 
 function errorLine(path: string, err: unknown): string {
@@ -53,11 +53,18 @@ function errorLine(path: string, err: unknown): string {
   return `gongkai: ${path}: 内部错误，无法解析 / internal error: ${detail}`;
 }
 
+/** Commands over a stored corpus (ingest, export, aggregate, check --corpus) live in corpus.ts. */
+const CORPUS_COMMANDS = new Set(['ingest', 'export', 'aggregate', 'serve']);
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(USAGE + '\n');
     return command ? 0 : 2;
+  }
+  if (CORPUS_COMMANDS.has(command) || (command === 'check' && rest.includes('--corpus'))) {
+    const corpus = await import('./corpus.js');
+    return corpus.runCorpusCommand(command, rest);
   }
   let maxBytes = DEFAULT_MAX_BYTES;
   let includeText = false;

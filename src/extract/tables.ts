@@ -37,7 +37,7 @@ function assemble(table: TableDef, solved: Map<string, Cell>): TableCells {
   return out;
 }
 
-function extractRowTable(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[]): TableCells | null {
+function extractRowTable(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], evidence?: Map<string, number>): TableCells | null {
   const located: LocatedTable = locateRows(text, region, table);
   if (located.coverage < MIN_COVERAGE || located.numberCount === 0) {
     findings.push(msg.tableAbsent(table.key, region));
@@ -61,7 +61,7 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
     lines.push({ cells: columnsOf(table, r.row).map((c) => `${table.key}.${r.row.key}.${c.key}`), items: r.items });
   }
   if (overflow) findings.push(msg.layoutNotRowwise(table.key));
-  return assembleSolved(table, lines, rules, findings);
+  return assembleSolved(table, lines, rules, findings, evidence);
 }
 
 /** Fewest cells the items can fill: every item at least one, and a digit run never fills less. */
@@ -69,26 +69,30 @@ function countCells(items: SourceLine['items']): number {
   return items.length;
 }
 
-function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRule[], findings: Finding[]): TableCells {
+function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRule[], findings: Finding[], evidence?: Map<string, number>): TableCells {
   const rules = allRules.filter((r) => r.terms.every((t) => t.cell.startsWith(`${table.key}.`)));
-  const solved = solveTable(lines, rules);
+  const solved = solveTable(lines, rules, { evidence });
   for (const i of solved.unreadable) findings.push(msg.lineUnreadable(table.key, lines[i].cells));
   if (solved.exhausted) findings.push(msg.searchBudget(table.key));
+  if (solved.evidenceUsed) findings.push(msg.evidenceUsed(table.key, [...(evidence?.keys() ?? [])].filter((c) => c.startsWith(`${table.key}.`))));
   return assemble(table, solved.cells);
 }
 
-function extractSingleLine(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[]): TableCells | null {
+function extractSingleLine(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], evidence?: Map<string, number>): TableCells | null {
   const line = locateSingleLine(text, region);
   if (!line.headerFound || !line.items.some((it) => it.kind === 'num')) {
     findings.push(msg.tableAbsent(table.key, region));
     return null;
   }
   const cells = table.rows.flatMap((g) => table.columns.map((c) => `${table.key}.${g.key}.${c.key}`));
-  return assembleSolved(table, [{ cells, items: line.items }], rules, findings);
+  return assembleSolved(table, [{ cells, items: line.items }], rules, findings, evidence);
 }
 
-/** Regions are the bodies of sections 二, 三, 四 (null when the section was not found). */
-export function extractTables(text: string, version: TemplateVersion, regions: Record<TableKey, Span | null>): ExtractedTables {
+/**
+ * Regions are the bodies of sections 二, 三, 四 (null when the section was not found).
+ * `evidence`: cell values the prose states, used only to choose among equally valid readings.
+ */
+export function extractTables(text: string, version: TemplateVersion, regions: Record<TableKey, Span | null>, evidence?: Map<string, number>): ExtractedTables {
   const template = TEMPLATES[version];
   const findings: Finding[] = [];
   const tables = {} as Record<TableKey, TableCells | null>;
@@ -101,8 +105,8 @@ export function extractTables(text: string, version: TemplateVersion, regions: R
       continue;
     }
     tables[key] = def.singleLine
-      ? extractSingleLine(text, region, def, template.rules, findings)
-      : extractRowTable(text, region, def, template.rules, findings);
+      ? extractSingleLine(text, region, def, template.rules, findings, evidence)
+      : extractRowTable(text, region, def, template.rules, findings, evidence);
   }
   return { tables, findings };
 }

@@ -73,7 +73,21 @@ export function extractMeta(text: string): Meta {
     if (p) year = Number(p[1]);
   }
   if (year === null) year = dominantYear(text);
-  const agency = titles.find((t) => t.agency)?.agency ?? null;
+  let agency = titles.find((t) => t.agency)?.agency ?? null;
+  // The page's 来源 field names the body formally (朝阳市人民政府办公室 where the title abbreviates
+  // it to 朝阳市政府办公室): use it when it is the same body, or when the title names none.
+  const source = text.slice(0, 1500).match(/(?:信息)?来源\s*[:：]\s*([\u3400-\u9fff()（）]{2,30})/);
+  const formal = source ? cleanAgency(source[1]) : null;
+  if (formal && (agency === null || (formal !== agency && formal.replace(/人民/g, '') === agency.replace(/人民/g, '')))) agency = formal;
+  // No body in the title: the preamble (本报告由…编制, 根据…) or the signature above the closing date.
+  if (agency === null) {
+    const pre = text.slice(0, 3000).match(/本(?:年度)?报告由\s*([\u3400-\u9fff()（）]{2,30}?)\s*(?:根据|依据|按照|依照|编制|负责)/);
+    if (pre) agency = cleanAgency(pre[1]);
+  }
+  if (agency === null) {
+    const sig = text.slice(-400).match(/\n\s*([\u3400-\u9fff()（）]{2,30})\s*\n\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$/);
+    if (sig) agency = cleanAgency(sig[1]);
+  }
   return { agency, year, published: findPublished(text, year) };
 }
 

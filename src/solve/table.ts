@@ -26,6 +26,11 @@ export interface SolveOptions {
   tableBudget?: number;
   /** Most solutions kept before the table counts as undecided. */
   maxSolutions?: number;
+  /**
+   * Figures the report's prose states for some cells (spec §6.4). They only choose among the
+   * table's own solutions — never override a cell — and are ignored when no solution agrees.
+   */
+  evidence?: Map<string, number>;
 }
 
 export interface SolveResult {
@@ -34,6 +39,8 @@ export interface SolveResult {
   unreadable: number[];
   /** The table search ran out of budget. */
   exhausted: boolean;
+  /** The prose's figures chose among solutions the equations left open. */
+  evidenceUsed: boolean;
 }
 
 interface LineState {
@@ -90,8 +97,16 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
     return { line, readings: res.readings, usable: !res.exhausted && res.readings.length > 0 };
   });
 
+  const crossTotalCells = new Set(cross.map((c) => c.rule.totalCell).filter((x): x is string => !!x));
   const unreadable = states.flatMap((s, i) => (!s.usable && s.readings.length === 0 ? [i] : []));
   const usableCross = cross.filter((c) => c.terms.every((t) => states[t.line].usable));
+
+  // Readings no combination of the other lines can complete are dropped first (arc consistency
+  // on each cross-line equation, exact over the sets of reachable sums). Only for the search for
+  // fully consistent tables: when it empties a line, the table's own arithmetic is broken and
+  // the fewest-broken-rules search below starts again from every reading.
+  const allReadings = states.map((s) => s.readings);
+  const filtered = filterByRules(states, usableCross, (li, r, col) => r.status[col] === 'blank' && crossTotalCells.has(lines[li].cells[col]));
 
   // --- search over lines ---
   const order = states
@@ -106,15 +121,24 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
   for (const c of usableCross) if (c.rule.totalCell && !crossTotals.has(c.rule.totalCell)) crossTotals.set(c.rule.totalCell, c);
   const isWildcard = (li: number, r: Reading, col: number) => r.status[col] === 'blank' && crossTotals.has(lines[li].cells[col]);
 
-  // Interval bounds for pruning: per rule, per line, min and max contribution over readings.
-  const prunable = usableCross.map((c) => !c.terms.some((t) => states[t.line].readings.some((r) => isWildcard(t.line, r, t.col))));
-  const contrib = (c: CrossRule, li: number, r: Reading) => {
-    let s = 0;
-    for (const t of c.terms) if (t.line === li) s += t.coef * r.values[t.col];
-    return s;
+  // Interval bounds for pruning: per rule, per line, the lowest and highest contribution over
+  // its readings. A wildcard (blank total) cell may take any value ≥ 0, so it opens its side.
+  const contrib = (c: CrossRule, li: number, r: Reading): [number, number] => {
+    let lo = 0, hi = 0;
+    for (const t of c.terms) {
+      if (t.line !== li) continue;
+      if (isWildcard(li, r, t.col)) {
+        if (t.coef > 0) hi = Infinity;
+        else lo = -Infinity;
+      } else {
+        lo += t.coef * r.values[t.col];
+        hi += t.coef * r.values[t.col];
+      }
+    }
+    return [lo, hi];
   };
-  // suffix[ruleIdx][k]: [min, max] of the contributions of lines order[k..] to the rule
-  const suffix = usableCross.map((c) => {
+  // suffix[ruleIdx]: bounds of the contributions of lines order[k..] to the rule
+  const computeSuffix = () => usableCross.map((c) => {
     const mins = new Array<number>(order.length + 1).fill(0);
     const maxs = new Array<number>(order.length + 1).fill(0);
     for (let k = order.length - 1; k >= 0; k--) {
@@ -123,8 +147,8 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
       if (c.terms.some((t) => t.line === li)) {
         lo = Infinity; hi = -Infinity;
         for (const r of states[li].readings) {
-          const v = contrib(c, li, r);
-          lo = Math.min(lo, v); hi = Math.max(hi, v);
+          const [a, b] = contrib(c, li, r);
+          lo = Math.min(lo, a); hi = Math.max(hi, b);
         }
       }
       mins[k] = mins[k + 1] + lo;
@@ -132,6 +156,16 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
     }
     return { mins, maxs };
   });
+  // contributions per line and reading, computed once per set of readings
+  const computeContrib = () => usableCross.map((c) => new Map<number, [number, number][]>(
+    [...new Set(c.terms.map((t) => t.line))].map((li) => [li, states[li].readings.map((r) => contrib(c, li, r))]),
+  ));
+  let suffix = computeSuffix();
+  let contribCache = computeContrib();
+  const rebuildBounds = () => {
+    suffix = computeSuffix();
+    contribCache = computeContrib();
+  };
   const rulesAtLine = new Map<number, number[]>();
   usableCross.forEach((c, ri) => {
     for (const t of c.terms) {
@@ -142,7 +176,11 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
   });
 
   const choice = new Array<number>(lines.length).fill(-1);
-  const partial = new Array<number>(usableCross.length).fill(0);
+  const partialLo = new Array<number>(usableCross.length).fill(0);
+  const partialHi = new Array<number>(usableCross.length).fill(0);
+  // Infinity - Infinity would be NaN: count the open sides instead of adding infinities.
+  const openLo = new Array<number>(usableCross.length).fill(0);
+  const openHi = new Array<number>(usableCross.length).fill(0);
   let nodes = 0;
   let exhausted = false;
   let bestViolations = Infinity;
@@ -211,32 +249,48 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
     const li = order[k];
     const touched = rulesAtLine.get(li) ?? [];
     for (let ri = 0; ri < states[li].readings.length; ri++) {
-      const r = states[li].readings[ri];
-      choice[li] = ri;
+        choice[li] = ri;
       let ok = true;
-      for (const q of touched) partial[q] += contrib(usableCross[q], li, r);
+      for (const q of touched) {
+        const [a, b] = contribCache[q].get(li)![ri];
+        if (a === -Infinity) openLo[q]++; else partialLo[q] += a;
+        if (b === Infinity) openHi[q]++; else partialHi[q] += b;
+      }
       if (strict) {
         for (const q of touched) {
-          if (!prunable[q]) continue;
-          const lo = partial[q] + suffix[q].mins[k + 1];
-          const hi = partial[q] + suffix[q].maxs[k + 1];
+          const lo = openLo[q] ? -Infinity : partialLo[q] + suffix[q].mins[k + 1];
+          const hi = openHi[q] ? Infinity : partialHi[q] + suffix[q].maxs[k + 1];
           if (lo > EPS || hi < -EPS) { ok = false; break; }
         }
       }
       if (ok) dfs(k + 1, strict);
-      for (const q of touched) partial[q] -= contrib(usableCross[q], li, r);
+      for (const q of touched) {
+        const [a, b] = contribCache[q].get(li)![ri];
+        if (a === -Infinity) openLo[q]--; else partialLo[q] -= a;
+        if (b === Infinity) openHi[q]--; else partialHi[q] -= b;
+      }
       if (exhausted) break;
     }
     choice[li] = -1;
   };
 
-  dfs(0, true);
+  if (filtered) dfs(0, true);
   if (!exhausted && solutions.length === 0 && order.length > 0) {
+    states.forEach((s, i) => { s.readings = allReadings[i]; });
+    rebuildBounds();
     nodes = 0;
     dfs(0, false);
   }
 
   // --- decide cells ---
+  let evidenceUsed = false;
+  if (opts.evidence && opts.evidence.size && solutions.length > 1) {
+    const agreeing = solutions.filter((sol) => [...opts.evidence!].every(([cell, v]) => !sol.has(cell) || sol.get(cell)!.value === v));
+    if (agreeing.length > 0 && agreeing.length < solutions.length) {
+      solutions = agreeing;
+      evidenceUsed = true;
+    }
+  }
   const cells = new Map<string, Cell>();
   const decided = !exhausted && solutions.length > 0;
   states.forEach((s, li) => {
@@ -266,7 +320,7 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
       cells.set(cell, ambiguous([], fromLine));
     });
   });
-  return { cells, unreadable, exhausted };
+  return { cells, unreadable, exhausted, evidenceUsed };
 }
 
 /** An ambiguous cell: candidates from the solutions first (most frequent first), then the line's other readings. */
@@ -278,4 +332,64 @@ function ambiguous(fromSolutions: number[], fromLine: number[]): Cell {
   for (const v of fromLine) lineFreq.set(v, (lineFreq.get(v) ?? 0) + 1);
   for (const [v] of [...lineFreq.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])) if (!ranked.includes(v)) ranked.push(v);
   return { value: null, status: 'ambiguous', candidates: ranked.slice(0, 12) };
+}
+
+/**
+ * Arc consistency over the cross-line equations: a reading survives only if, for every rule it
+ * takes part in, some choice of the other lines' readings makes the rule hold. Reachable sums
+ * are computed exactly (sets), capped in size; a rule whose sets grow past the cap, or that has
+ * a wildcard (a blank total taking any value), prunes nothing. Mutates `states[i].readings`.
+ * Returns false when some line is left with no reading (no fully consistent table exists).
+ */
+function filterByRules(
+  states: LineState[],
+  rules: CrossRule[],
+  wildcard: (line: number, r: Reading, col: number) => boolean,
+): boolean {
+  const CAP = 20_000;
+  let changed = true;
+  let rounds = 0;
+  while (changed && rounds++ < 20) {
+    changed = false;
+    for (const c of rules) {
+      const lines = [...new Set(c.terms.map((t) => t.line))];
+      if (lines.some((li) => states[li].readings.some((r) => c.terms.some((t) => t.line === li && wildcard(li, r, t.col))))) continue;
+      const value = (li: number, r: Reading) => {
+        let v = 0;
+        for (const t of c.terms) if (t.line === li) v += t.coef * r.values[t.col];
+        return Math.round(v * 1e6) / 1e6;
+      };
+      const vals = lines.map((li) => [...new Set(states[li].readings.map((r) => value(li, r)))]);
+      const fwd: Set<number>[] = [new Set([0])];
+      let tooBig = false;
+      for (let i = 0; i < lines.length && !tooBig; i++) {
+        const next = new Set<number>();
+        for (const a of fwd[i]) for (const v of vals[i]) next.add(Math.round((a + v) * 1e6) / 1e6);
+        if (next.size > CAP) tooBig = true;
+        fwd.push(next);
+      }
+      if (tooBig) continue;
+      const bwd: Set<number>[] = new Array(lines.length + 1);
+      bwd[lines.length] = new Set([0]);
+      for (let i = lines.length - 1; i >= 0; i--) {
+        const next = new Set<number>();
+        for (const b of bwd[i + 1]) for (const v of vals[i]) next.add(Math.round((b + v) * 1e6) / 1e6);
+        bwd[i] = next;
+      }
+      for (let i = 0; i < lines.length; i++) {
+        const li = lines[i];
+        const ok = new Set<number>();
+        for (const v of vals[i]) {
+          for (const a of fwd[i]) {
+            if (bwd[i + 1].has(Math.round(-(a + v) * 1e6) / 1e6)) { ok.add(v); break; }
+          }
+        }
+        const before = states[li].readings.length;
+        states[li].readings = states[li].readings.filter((r) => ok.has(value(li, r)));
+        if (states[li].readings.length === 0) return false;
+        if (states[li].readings.length !== before) changed = true;
+      }
+    }
+  }
+  return true;
 }
