@@ -125,6 +125,7 @@ export function parseDecoded(decoded: DecodedDocument, bytes: Uint8Array, option
   }
 
   let tables: Report['tables'] = EMPTY_TABLES;
+  const extraRows: NonNullable<Report['extra_rows']> = [];
   const regions = tableRegions(found);
   const exclude = Object.values(regions).filter((r): r is Span => r !== null);
   const facts = extractFacts(text, exclude);
@@ -134,6 +135,7 @@ export function parseDecoded(decoded: DecodedDocument, bytes: Uint8Array, option
     const extracted = extractTables(text, template, regions, evidenceFrom(facts));
     tables = extracted.tables;
     findings.push(...extracted.findings);
+    if (extracted.extraRows.length) extraRows.push(...extracted.extraRows);
     if (tables.active) findings.push(...moneyUnits(text, tables.active));
     findings.push(...checkRules(TEMPLATES[template], tables));
     findings.push(...checkNarrative(tables, facts));
@@ -150,6 +152,7 @@ export function parseDecoded(decoded: DecodedDocument, bytes: Uint8Array, option
   if (norm.repairs.length) {
     (report as Report & { repairs?: unknown }).repairs = norm.repairs.slice(0, 200);
   }
+  if (extraRows.length) report.extra_rows = extraRows;
   if (decoded.boxes?.length) attachBoxes(report.tables, decoded.boxes, norm.toOriginal);
   if (options.includeText) report.text = text;
   return report;

@@ -47,6 +47,21 @@ export const msg = {
     message: `表格「${TABLE_NAMES[table]}」中数字连写、仅凭勾稽关系无法唯一拆分，已参照正文中的数字确定 / run-together digits the arithmetic left open were settled by figures stated in the prose`,
     cells,
   }),
+  singleOtherRow: (table: TableKey, group: string, row: string): Finding => ({
+    rule: 'template.other_single_row', severity: 'warning',
+    message: `2021版表格中“(六)其他处理”仍按2019版填为一行，其数字记入 ${row}，两项细分未填报 / the 2021 table prints the 2019 single (六) row: its numbers go to ${row}, the two sub-rows are not reported`,
+    cells: [`${table}.${row}`],
+  }),
+  extraRow: (table: TableKey, label: string, after: string, span: Span): Finding => ({
+    rule: 'table.extra_row', severity: 'info',
+    message: `表格中有模板以外的行「${label}」（位于 ${after} 之后），已保留但不计入模板单元格 / a row not in the template, kept but not mapped`,
+    cells: [], span,
+  }),
+  extraSubtotal: (table: TableKey, label: string, column: string, value: number, sum: number, cells: string[], span: Span): Finding => ({
+    rule: `${table}.extra_subtotal`, severity: 'warning',
+    message: `模板以外的「${label}」行在“${column}”列为 ${value}，而所属各项之和为 ${sum} / an added subtotal row does not equal the sum of its members`,
+    cells, span,
+  }),
   searchBudget: (table: TableKey): Finding => ({
     rule: 'solve.budget', severity: 'warning',
     message: `表格「${TABLE_NAMES[table]}」的数字组合过多，未能全部判定，相关单元格标为存疑 / too many readings to decide: cells left ambiguous`,

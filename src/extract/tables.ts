@@ -1,7 +1,7 @@
 // Template tables from located sections: rows located, lines solved, cells assembled into the
 // contract's shape. Tables the source does not contain are null (never zeros).
 
-import type { Cell, Finding, Span, TableCells, TemplateVersion } from '../types.js';
+import type { Cell, Finding, Report, Span, TableCells, TemplateVersion } from '../types.js';
 import { columnsOf, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
 import { locateRows, locateSingleLine, type LocatedTable } from '../locate/rows.js';
 import { solveTable, type SourceLine } from '../solve/table.js';
@@ -10,6 +10,8 @@ import { msg } from '../check/messages.js';
 export interface ExtractedTables {
   tables: Record<TableKey, TableCells | null>;
   findings: Finding[];
+  /** Rows found in the source that the template does not have (kept, never mapped). */
+  extraRows: NonNullable<Report['extra_rows']>;
 }
 
 /** Minimum share of a table's row labels that must be found for the table to count as present. */
@@ -37,7 +39,7 @@ function assemble(table: TableDef, solved: Map<string, Cell>): TableCells {
   return out;
 }
 
-function extractRowTable(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], evidence?: Map<string, number>): TableCells | null {
+function extractRowTable(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], extraRows: NonNullable<Report['extra_rows']>, evidence?: Map<string, number>): TableCells | null {
   const located: LocatedTable = locateRows(text, region, table);
   if (located.coverage < MIN_COVERAGE || located.numberCount === 0) {
     findings.push(msg.tableAbsent(table.key, region));
@@ -48,9 +50,23 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
   // it has cells: then the layout is not row by row (a column-major PDF extraction puts every
   // number after the last label) and the empty rows are missing, not zero.
   const overflow = located.rows.some((r) => !r.row.group && r.label && countCells(r.items) > columnsOf(table, r.row).length);
+  const byKey = new Map(located.rows.map((r) => [r.row.key, r]));
   for (const r of located.rows) {
     if (r.row.group) {
-      if (r.items.some((it) => it.kind === 'num')) findings.push(msg.groupHasNumbers(table.key, r.row.key, r.values!));
+      if (!r.items.some((it) => it.kind === 'num')) continue;
+      // A 2021 report that still prints the 2019 single (六)其他处理 row: its numbers are the
+      // 其他 row's (3.其他 is the catch-all); the two 2021 sub-rows are not reported.
+      const children = located.rows.filter((c) => c.row.parent === r.row.key);
+      const catchAll = children[children.length - 1];
+      if (children.length && children.every((c) => !c.label) && catchAll && !catchAll.row.group) {
+        findings.push(msg.singleOtherRow(table.key, r.row.key, catchAll.row.key));
+        byKey.set(catchAll.row.key, { ...catchAll, label: r.label, values: r.values, items: r.items, distance: r.distance });
+      } else findings.push(msg.groupHasNumbers(table.key, r.row.key, r.values!));
+      continue;
+    }
+    if (!r.label && byKey.get(r.row.key)?.label) {
+      const moved = byKey.get(r.row.key)!;
+      lines.push({ cells: columnsOf(table, r.row).map((c) => `${table.key}.${r.row.key}.${c.key}`), items: moved.items });
       continue;
     }
     if (!r.label) {
@@ -61,7 +77,38 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
     lines.push({ cells: columnsOf(table, r.row).map((c) => `${table.key}.${r.row.key}.${c.key}`), items: r.items });
   }
   if (overflow) findings.push(msg.layoutNotRowwise(table.key));
-  return assembleSolved(table, lines, rules, findings, evidence);
+  for (const x of located.extra) {
+    extraRows.push({ table: table.key, label: x.label, values: x.items.map((it) => (it.kind === 'num' ? (it.negative ? '-' : '') + it.digits : '')), span: x.span });
+    findings.push(msg.extraRow(table.key, x.label, x.after, x.span));
+  }
+  const cells = assembleSolved(table, lines, rules, findings, evidence);
+  findings.push(...checkSubtotals(table, located, cells));
+  return cells;
+}
+
+/**
+ * Non-template subtotal rows (小计/合计 after the members of a group, spec §6.2
+ * requests.extra_subtotal): each must equal the sum of the group's rows above it, per column.
+ */
+function checkSubtotals(table: TableDef, located: LocatedTable, cells: TableCells): Finding[] {
+  const out: Finding[] = [];
+  for (const x of located.extra) {
+    if (!/小计|合计/.test(x.label)) continue;
+    const after = table.rows.find((r) => r.key === x.after);
+    if (!after?.parent) continue;
+    const members = table.rows.filter((r) => r.parent === after.parent && !r.group);
+    const cols = columnsOf(table, after);
+    const nums = x.items.filter((it) => it.kind === 'num');
+    if (nums.length !== cols.length) continue;
+    cols.forEach((c, i) => {
+      const parts = members.map((m) => cells[m.key]?.[c.key]);
+      if (parts.some((p) => !p || p.value === null || p.status === 'ambiguous' || p.status === 'missing')) return;
+      const sum = parts.reduce((a, p) => a + (p!.value as number), 0);
+      const v = Number(nums[i].kind === 'num' ? nums[i].digits : 0);
+      if (v !== sum) out.push(msg.extraSubtotal(table.key, x.label, c.label, v, sum, members.map((m) => `${table.key}.${m.key}.${c.key}`), x.span));
+    });
+  }
+  return out;
 }
 
 /** Fewest cells the items can fill: every item at least one, and a digit run never fills less. */
@@ -95,6 +142,7 @@ function extractSingleLine(text: string, region: Span, table: TableDef, rules: L
 export function extractTables(text: string, version: TemplateVersion, regions: Record<TableKey, Span | null>, evidence?: Map<string, number>): ExtractedTables {
   const template = TEMPLATES[version];
   const findings: Finding[] = [];
+  const extraRows: NonNullable<Report['extra_rows']> = [];
   const tables = {} as Record<TableKey, TableCells | null>;
   for (const key of ['active', 'requests', 'review_litigation'] as const) {
     const def = template.tables[key];
@@ -106,7 +154,7 @@ export function extractTables(text: string, version: TemplateVersion, regions: R
     }
     tables[key] = def.singleLine
       ? extractSingleLine(text, region, def, template.rules, findings, evidence)
-      : extractRowTable(text, region, def, template.rules, findings, evidence);
+      : extractRowTable(text, region, def, template.rules, findings, extraRows, evidence);
   }
-  return { tables, findings };
+  return { tables, findings, extraRows };
 }

@@ -18,10 +18,20 @@ export interface LocatedRow {
   distance: number;
 }
 
+/** A row in the source that is not in the template (小计, local additions): kept, never mapped. */
+export interface ExtraRow {
+  label: string;
+  span: Span;
+  items: ValueItem[];
+  /** Key of the template row it follows. */
+  after: string;
+}
+
 export interface LocatedTable {
   table: TableDef;
   region: Span;
   rows: LocatedRow[];
+  extra: ExtraRow[];
   /** Share of the template's data rows whose label was found. */
   coverage: number;
   /** Number tokens anywhere in the region. */
@@ -84,6 +94,7 @@ export function locateRows(text: string, region: Span, table: TableDef): Located
   const proj = project(text, region[0], region[1]);
   const matches = matchLabels(text, proj, table.rows);
   const starts = matches.map((m, i) => (m ? numberingStart(text, proj.pos[m.pStart], table.rows[i].numbering, region[0]) : -1));
+  const extra: ExtraRow[] = [];
   const rows: LocatedRow[] = table.rows.map((row, i) => {
     const m = matches[i];
     if (!m) return { row, label: null, values: null, items: [], distance: Infinity };
@@ -95,18 +106,47 @@ export function locateRows(text: string, region: Span, table: TableDef): Located
     }
     // The label itself carries no digits, so a label wrapped around its numbers (PDF) loses none:
     // the values are read from the label's first character on.
-    const values: Span = [labelStart, Math.max(labelStart, end)];
     const cols = columnsOf(table, row);
-    const items = row.group ? [] : valueItems(text, values[0], values[1], {
-      allowDecimal: cols.some((c) => c.money),
-      allowNegative: cols.some((c) => c.signed),
-    });
+    const opts = { allowDecimal: cols.some((c) => c.money), allowNegative: cols.some((c) => c.signed) };
+    const found = foreignRows(text, labelEnd, Math.max(labelEnd, end));
+    for (const f of found) extra.push({ ...f, items: valueItems(text, f.span[0], f.span[1], opts), after: row.key });
+    const values: Span = [labelStart, found.length ? found[0].span[0] : Math.max(labelStart, end)];
+    const items = valueItems(text, values[0], values[1], opts);
     return { row, label: [starts[i], labelEnd], values, items, distance: m.distance };
   });
   const dataRows = rows.filter((r) => !r.row.group);
   const coverage = dataRows.filter((r) => r.label).length / Math.max(1, dataRows.length);
   const numberCount = valueItems(text, region[0], region[1]).filter((it) => it.kind === 'num').length;
-  return { table, region, rows, coverage, numberCount };
+  return { table, region, rows, extra, coverage, numberCount };
+}
+
+/** Words that may follow a number in a cell without being a row of their own. */
+const UNIT_WORDS = /^(万元|元|件|个|项|次|条|件次|人次)$/;
+
+/**
+ * Rows the template does not have, inside a row's value text: a run of two or more CJK
+ * characters after the row's label that is followed by numbers (小计 3 0 0 …). Text without
+ * numbers after it (a wrapped label's end, a caption) is not a row.
+ */
+function foreignRows(text: string, from: number, to: number): { label: string; span: Span }[] {
+  const out: { label: string; span: Span }[] = [];
+  const re = /[\u3400-\u9fff][\u3400-\u9fff()（）、，,:：“”"]*[\u3400-\u9fff)）]/g;
+  re.lastIndex = from;
+  const runs: { label: string; start: number; end: number }[] = [];
+  for (let m = re.exec(text); m && m.index < to; m = re.exec(text)) {
+    if (m.index + m[0].length > to) break;
+    runs.push({ label: m[0], start: m.index, end: m.index + m[0].length });
+  }
+  for (let k = 0; k < runs.length; k++) {
+    const r = runs[k];
+    if (UNIT_WORDS.test(r.label) || [...r.label].filter((c) => /[\u3400-\u9fff]/.test(c)).length < 2) continue;
+    const stop = k + 1 < runs.length ? runs[k + 1].start : to;
+    if (!/[0-9]/.test(text.slice(r.end, stop))) continue;
+    out.push({ label: r.label, span: [r.start, to] });
+  }
+  // each extra row ends where the next begins
+  for (let k = 0; k + 1 < out.length; k++) out[k].span = [out[k].span[0], out[k + 1].span[0]];
+  return out;
 }
 
 const HEADER_END_WORDS = ['总计', '审结', '起诉'];
