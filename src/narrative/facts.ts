@@ -194,7 +194,7 @@ const REQ_KW_RE = new RegExp(
     '(上一?年度?(?:的)?(?:结转|转结|遗留|未办结)|结转(?:自)?上一?年度?|从上一?年度?结转|上一?年度?转入)', // 1 carried over
     '((?:结转|转入|顺延|延期|转)(?:至|到|入)?(?:下一?|次)(?:个)?年度?|跨年度?办理|下一?年度?继续办理)', // 2 carried forward
     '((?<!未|尚未|没有|待|不予|正在|尚在|仍在|继续|需)(?:办结|答复|办理完毕|处理完毕|办理完成|办理))', // 3 answered
-    '(新收|收到|受理|接收|接到|收悉)', // 4 received
+    '((?<!不予|不|未|没有|暂不)(?:新收|收到|受理|接收|接到|收悉))', // 4 received
   ].join('|'),
   'g',
 );
@@ -225,7 +225,7 @@ const TOPIC_RE = new RegExp(
 type Group = 'review' | 'litigation' | 'litigation_direct' | 'litigation_after_review';
 const TOPIC_GROUPS: Group[] = ['litigation_direct', 'litigation_after_review', 'review', 'litigation'];
 
-const LABEL_RE = /(结果维持|维持)|(结果纠正|纠正|纠错)|(其他结果|其他)|(尚未审结|未审结|尚在审理|正在审理|审理中|尚未结案|未结案|尚未判决|未审理终结)/g;
+const LABEL_RE = /(结果维持|维持)|(结果纠正|纠正|纠错)|(其他结果|其他(?!组织|方式|形式|渠道|类|情形|事项|部门|单位))|(尚未审结|未审结|尚在审理|正在审理|审理中|尚未结案|未结案|尚未判决|未审理终结)/g;
 const LABELS = ['maintained', 'corrected', 'other', 'pending'] as const;
 type Label = (typeof LABELS)[number] | 'total';
 const NEXT_CLAUSE_LABEL = new RegExp(`^(?:目前|现|现已|已|均|仍|尚|至今|截至目前|截至报告期末)?(?:处于)?(?:${LABEL_RE.source})`);
