@@ -82,6 +82,7 @@ export function renderCheck(report: Report, st: Style): string {
   const m = report.meta;
   out.push(st.bold(`${report.source.path ?? '(stdin)'}`));
   out.push(`  机关 agency: ${m.agency ?? st.dim('未知')}   年度 year: ${m.year ?? st.dim('未知')}   发布 published: ${m.published ?? st.dim('未知')}   模板 template: ${m.template}`);
+  if (m.level || m.region) out.push(`  层级 level: ${m.level ?? st.dim('未知')}   地区 region: ${m.region ?? st.dim('未知')}${m.division_code ? `（${m.division_code}）` : ''}   格式 format: ${report.source.format}`);
   const version = m.template === '2019' || m.template === '2021' ? TEMPLATES[m.template] : null;
   if (version) {
     for (const key of ['active', 'requests', 'review_litigation'] as const) {

@@ -236,6 +236,10 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
     solutions.push(sol);
   };
 
+  // Branch and bound for the fewest-broken-rules search: a rule whose lines are all chosen and
+  // that has no open (wildcard) side is counted as soon as its last line is chosen.
+  const lastPos = usableCross.map((c) => Math.max(...c.terms.map((t) => position.get(t.line) ?? -1)));
+  let brokenSoFar = 0;
   const dfs = (k: number, strict: boolean): void => {
     if (exhausted) return;
     if (++nodes > tableBudget) {
@@ -249,21 +253,29 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
     const li = order[k];
     const touched = rulesAtLine.get(li) ?? [];
     for (let ri = 0; ri < states[li].readings.length; ri++) {
-        choice[li] = ri;
+      choice[li] = ri;
       let ok = true;
       for (const q of touched) {
         const [a, b] = contribCache[q].get(li)![ri];
         if (a === -Infinity) openLo[q]++; else partialLo[q] += a;
         if (b === Infinity) openHi[q]++; else partialHi[q] += b;
       }
+      let broken = 0;
       if (strict) {
         for (const q of touched) {
           const lo = openLo[q] ? -Infinity : partialLo[q] + suffix[q].mins[k + 1];
           const hi = openHi[q] ? Infinity : partialHi[q] + suffix[q].maxs[k + 1];
           if (lo > EPS || hi < -EPS) { ok = false; break; }
         }
+      } else {
+        for (const q of touched) {
+          if (lastPos[q] === k && !openLo[q] && !openHi[q] && Math.abs(partialLo[q]) > EPS) broken++;
+        }
+        if (brokenSoFar + broken > bestViolations) ok = false;
       }
+      brokenSoFar += broken;
       if (ok) dfs(k + 1, strict);
+      brokenSoFar -= broken;
       for (const q of touched) {
         const [a, b] = contribCache[q].get(li)![ri];
         if (a === -Infinity) openLo[q]--; else partialLo[q] -= a;
