@@ -95,6 +95,7 @@ export function locateRows(text: string, region: Span, table: TableDef): Located
   const matches = matchLabels(text, proj, table.rows);
   const starts = matches.map((m, i) => (m ? numberingStart(text, proj.pos[m.pStart], table.rows[i].numbering, region[0]) : -1));
   const extra: ExtraRow[] = [];
+  const headerKeys = headerWords(table);
   const rows: LocatedRow[] = table.rows.map((row, i) => {
     const m = matches[i];
     if (!m) return { row, label: null, values: null, items: [], distance: Infinity };
@@ -108,7 +109,7 @@ export function locateRows(text: string, region: Span, table: TableDef): Located
     // the values are read from the label's first character on.
     const cols = columnsOf(table, row);
     const opts = { allowDecimal: cols.some((c) => c.money), allowNegative: cols.some((c) => c.signed) };
-    const found = foreignRows(text, labelEnd, Math.max(labelEnd, end));
+    const found = foreignRows(text, labelEnd, Math.max(labelEnd, end)).filter((f) => !isHeaderWord(f.label, headerKeys));
     for (const f of found) extra.push({ ...f, items: valueItems(text, f.span[0], f.span[1], opts), after: row.key });
     const values: Span = [labelStart, found.length ? found[0].span[0] : Math.max(labelStart, end)];
     const items = valueItems(text, values[0], values[1], opts);
@@ -118,6 +119,24 @@ export function locateRows(text: string, region: Span, table: TableDef): Located
   const coverage = dataRows.filter((r) => r.label).length / Math.max(1, dataRows.length);
   const numberCount = valueItems(text, region[0], region[1]).filter((it) => it.kind === 'num').length;
   return { table, region, rows, extra, coverage, numberCount };
+}
+
+/** Header and caption words of a table (column labels, parent headers, captions): never rows. */
+function headerWords(table: TableDef): string[] {
+  const words = new Set<string>(['信息内容', '申请人情况', '法人或其他组织', '第二十条', '项']);
+  for (const row of table.rows) {
+    for (const c of columnsOf(table, row)) {
+      words.add(labelKey(c.label));
+      if (c.parent) words.add(labelKey(c.parent));
+    }
+    if (row.caption) words.add(labelKey(row.caption));
+  }
+  return [...words].filter(Boolean);
+}
+
+function isHeaderWord(label: string, keys: string[]): boolean {
+  const k = labelKey(label);
+  return k.length > 0 && keys.some((h) => h.includes(k) || (k.includes(h) && h.length >= 4));
 }
 
 /** Words that may follow a number in a cell without being a row of their own. */
