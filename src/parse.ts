@@ -152,6 +152,13 @@ export function parseDecoded(decoded: DecodedDocument, bytes: Uint8Array, option
   if (norm.repairs.length) {
     (report as Report & { repairs?: unknown }).repairs = norm.repairs.slice(0, 200);
   }
+  report.sections = sections.map((sec) => ({
+    key: sec.key,
+    heading: text.slice(sec.heading[0], sec.heading[1]),
+    span: sec.heading,
+    body: sec.body,
+    subheadings: sec.key === 'overview' || sec.key === 'problems' ? subheadings(text, sec.body) : [],
+  }));
   if (extraRows.length) report.extra_rows = extraRows;
   if (decoded.boxes?.length) attachBoxes(report.tables, decoded.boxes, norm.toOriginal);
   if (options.includeText) report.text = text;
@@ -184,6 +191,18 @@ function attachBoxes(tables: Report['tables'], boxes: NonNullable<DecodedDocumen
       }
     }
   }
+}
+
+/** Sub-headings (一)…(十) at the start of a line inside a section body, up to their first full stop. */
+function subheadings(text: string, body: Span): { text: string; span: Span }[] {
+  const out: { text: string; span: Span }[] = [];
+  const re = /(?:^|\n)[ \t]*(\([一二三四五六七八九十]\)[^\n。.:：]{1,30})/g;
+  const part = text.slice(body[0], body[1]);
+  for (const m of part.matchAll(re)) {
+    const start = body[0] + (m.index ?? 0) + m[0].indexOf(m[1]);
+    out.push({ text: m[1].trim(), span: [start, start + m[1].trim().length] });
+  }
+  return out;
 }
 
 function placeMeta(agency: string | null, text: string) {

@@ -71,6 +71,8 @@ export interface Report {
   findings: Finding[];
   /** Extra rows found in the source that are not in the template (kept, never mapped). */
   extra_rows?: { table: string; label: string; values: string[]; span: Span }[];
+  /** The six sections found, with the spans of their headings and bodies, and (一)…(五) sub-headings. */
+  sections?: { key: string; heading: string; span: Span; body: Span; subheadings: { text: string; span: Span }[] }[];
   /** The normalised text that every span points into (omitted from --json unless asked). */
   text?: string;
 }
