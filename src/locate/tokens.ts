@@ -68,8 +68,8 @@ export function valueItems(text: string, from: number, to: number, opts: { allow
       continue;
     }
     if (BLANK_MARKS.has(ch)) {
-      // "无" inside words (无法, 无正当理由) is label text, not a blank cell.
-      const standalone = ch !== '无' || (!isWordChar(text[i - 1]) && !isWordChar(text[i + 1]));
+      // A mark inside words (无法, 无正当理由, 本年增/减) is label text, not a blank cell.
+      const standalone = !isWordChar(text[i - 1]) && !isWordChar(text[i + 1]);
       if (standalone) {
         items.push({ kind: 'blank', span: [i, i + 1] });
         contentSincePipe = true;

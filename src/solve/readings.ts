@@ -55,6 +55,7 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
   const status = new Array<ReadStatus>(ncols).fill('blank');
   const spans = new Array<Span | undefined>(ncols).fill(undefined);
   const out = new Map<string, Reading>();
+  const allowImplicit = n !== 1;
   let nodes = 0;
   let exhausted = false;
 
@@ -80,7 +81,7 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
         const coef = r.coefs[r.cols.indexOf(r.totalCol)];
         const v = -sum / coef;
         if (v >= -EPS && Math.abs(v - Math.round(v)) < EPS) {
-          const rounded = Math.round(v);
+          const rounded = Math.round(v) + 0; // never -0
           values[r.totalCol] = rounded;
           status[r.totalCol] = rounded === 0 ? 'blank' : 'inferred';
         } else violations++;
@@ -127,8 +128,9 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
     let nextK = k;
     let nextOff = off;
 
-    // 1. an implicit blank (a cell dropped with its separator)
-    if (remainingCols - 1 >= need) {
+    // 1. an implicit blank (a cell dropped with its separator). Only where separators survive at
+    //    all: a line that is one run of digits lost its separators, not its cells.
+    if (allowImplicit && remainingCols - 1 >= need) {
       values[col] = 0; status[col] = 'blank'; spans[col] = undefined; blankAt[col] = true;
       nextK = k; nextOff = off;
       next();
@@ -142,7 +144,7 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
       return;
     }
     // 2. a number from the item's digits
-    if (item.decimal || item.negative) {
+    if (item.decimal) {
       const v = (item.negative ? -1 : 1) * Number(item.digits);
       values[col] = v; status[col] = 'read'; spans[col] = item.span; blankAt[col] = false;
       nextK = k + 1; nextOff = 0;
@@ -158,9 +160,10 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
       // cells needed after this: the rest of this item (≥1 if any digits left) + later items
       const needAfter = (remainingAfter > 0 ? 1 : 0) + (n - k - 1);
       if (needAfter > remainingCols - 1) continue;
-      const v = Number(digits.slice(off, off + len));
-      const start = item.span[0] + off;
-      values[col] = v; status[col] = 'read'; spans[col] = [start, start + len]; blankAt[col] = false;
+      // a minus sign belongs to the first number of its digit run (4-42 may be 4 | -4 | 2)
+      const v = (item.negative && off === 0 ? -1 : 1) * Number(digits.slice(off, off + len)) + 0;
+      const start = item.span[1] - digits.length + off - (item.negative && off === 0 ? 1 : 0);
+      values[col] = v; status[col] = 'read'; spans[col] = [start, item.span[1] - digits.length + off + len]; blankAt[col] = false;
       if (remainingAfter > 0) { nextK = k; nextOff = off + len; }
       else { nextK = k + 1; nextOff = 0; }
       next();

@@ -37,7 +37,7 @@ export interface SolveResult {
   cells: Map<string, Cell>;
   /** Lines with no reading at all (more numbers than cells), by index. */
   unreadable: number[];
-  /** The table search ran out of budget. */
+  /** The table search, or the readings of some line, ran out of budget. */
   exhausted: boolean;
   /** The prose's figures chose among solutions the equations left open. */
   evidenceUsed: boolean;
@@ -86,6 +86,7 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
     }
   }
 
+  let lineExhausted = false;
   const states: LineState[] = lines.map((line, i) => {
     let res = enumerateReadings(line.items, line.cells.length, localRules[i], { strict: true, budget: lineBudget });
     if (!res.exhausted && res.readings.length === 0) {
@@ -94,6 +95,7 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
       const min = Math.min(...res.readings.map((r) => r.violations));
       res = { ...res, readings: res.readings.filter((r) => r.violations === min) };
     }
+    if (res.exhausted) lineExhausted = true;
     return { line, readings: res.readings, usable: !res.exhausted && res.readings.length > 0 };
   });
 
@@ -106,7 +108,7 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
   // fully consistent tables: when it empties a line, the table's own arithmetic is broken and
   // the fewest-broken-rules search below starts again from every reading.
   const allReadings = states.map((s) => s.readings);
-  const filtered = filterByRules(states, usableCross, (li, r, col) => r.status[col] === 'blank' && crossTotalCells.has(lines[li].cells[col]));
+  const filtered = filterByRules(states, usableCross, (li, r, col) => r.status[col] === 'blank' && r.spans[col] !== undefined && crossTotalCells.has(lines[li].cells[col]));
 
   // --- search over lines ---
   const order = states
@@ -119,7 +121,10 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
   // then its value comes from that rule (an empty 总计 beside non-zero parts).
   const crossTotals = new Map<string, CrossRule>();
   for (const c of usableCross) if (c.rule.totalCell && !crossTotals.has(c.rule.totalCell)) crossTotals.set(c.rule.totalCell, c);
-  const isWildcard = (li: number, r: Reading, col: number) => r.status[col] === 'blank' && crossTotals.has(lines[li].cells[col]);
+  // Only a blank the source shows (a dash, an empty cell) can be such a total: a blank that was
+  // dropped with its separator could be anywhere, and letting it absorb any column sum would
+  // make almost every reading of a damaged table fit.
+  const isWildcard = (li: number, r: Reading, col: number) => r.status[col] === 'blank' && r.spans[col] !== undefined && crossTotals.has(lines[li].cells[col]);
 
   // Interval bounds for pruning: per rule, per line, the lowest and highest contribution over
   // its readings. A wildcard (blank total) cell may take any value ≥ 0, so it opens its side.
@@ -205,7 +210,7 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
         else sum += t.coef * value(t.line, t.col);
       }
       const v = coefTotal ? -sum / coefTotal : 0;
-      resolved.set(cell, v >= 0 && Math.abs(v - Math.round(v)) < EPS ? Math.round(v) : NaN);
+      resolved.set(cell, v >= -EPS && Math.abs(v - Math.round(v)) < EPS ? Math.round(v) + 0 : NaN);
     }
     let violations = 0;
     for (const c of usableCross) {
@@ -332,7 +337,7 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
       cells.set(cell, ambiguous([], fromLine));
     });
   });
-  return { cells, unreadable, exhausted, evidenceUsed };
+  return { cells, unreadable, exhausted: exhausted || lineExhausted, evidenceUsed };
 }
 
 /** An ambiguous cell: candidates from the solutions first (most frequent first), then the line's other readings. */

@@ -1,0 +1,184 @@
+// Synthetic reports from the template data, for property tests and benchmarks: random tables
+// that satisfy the template's arithmetic, rendered in the damaged text forms found in the wild.
+
+import { columnsOf, TEMPLATES, type TableDef } from '../template/index.js';
+import type { TemplateVersion } from '../types.js';
+
+export type TextForm = 'pipes' | 'lines' | 'runtogether' | 'spaces' | 'nbsp';
+export const TEXT_FORMS: TextForm[] = ['pipes', 'lines', 'runtogether', 'spaces', 'nbsp'];
+
+export interface GeneratedReport {
+  text: string;
+  version: TemplateVersion;
+  year: number;
+  agency: string;
+  form: TextForm;
+  /** Truth: path `table.row.col` → value, every data cell of the three tables. */
+  cells: Record<string, number>;
+}
+
+export interface GenerateOptions {
+  version?: TemplateVersion;
+  form?: TextForm;
+  size?: 'small' | 'medium' | 'large';
+  /** Share of zero cells written blank (forms that allow blanks). */
+  blankShare?: number;
+}
+
+/** Small, fast, seeded PRNG (mulberry32). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PLACES = ['青山', '东湖', '西城', '南岗', '北塘', '云溪', '桃源', '金水', '临江', '白沙'];
+const BODIES = ['人民政府', '人民政府办公室', '教育局', '生态环境局', '自然资源局', '市场监督管理局', '住房和城乡建设局'];
+
+function pick<T>(rng: () => number, xs: T[]): T {
+  return xs[Math.floor(rng() * xs.length)];
+}
+
+function magnitude(rng: () => number, size: GenerateOptions['size']): number {
+  const max = size === 'large' ? 50000 : size === 'medium' ? 300 : 9;
+  // mostly zeros, some small, a few large
+  const r = rng();
+  if (r < 0.55) return 0;
+  if (r < 0.85) return Math.floor(rng() * Math.min(max, 10));
+  return Math.floor(rng() * max);
+}
+
+/** Random table values that satisfy every rule of the template. */
+function randomCells(rng: () => number, version: TemplateVersion, size: GenerateOptions['size']): Record<string, number> {
+  const t = TEMPLATES[version];
+  const cells: Record<string, number> = {};
+  const req = t.tables.requests;
+  const parts = req.columns.filter((c) => !c.isTotal);
+  const dataRows = req.rows.filter((r) => !r.group);
+  const results = dataRows.filter((r) => r.parent && !r.isTotal);
+  const colSum = new Map<string, number>();
+  for (const r of results) {
+    for (const c of parts) {
+      const v = c.key === 'natural_person' ? magnitude(rng, size) : rng() < 0.8 ? 0 : magnitude(rng, size);
+      cells[`requests.${r.key}.${c.key}`] = v;
+      colSum.set(c.key, (colSum.get(c.key) ?? 0) + v);
+    }
+  }
+  for (const c of parts) {
+    const total = colSum.get(c.key) ?? 0;
+    cells[`requests.total.${c.key}`] = total;
+    // new + carried over = total + carried forward
+    const fwd = rng() < 0.5 ? 0 : Math.floor(rng() * (total + 3));
+    const over = rng() < 0.6 ? 0 : Math.floor(rng() * (total + fwd + 1));
+    cells[`requests.carried_forward.${c.key}`] = fwd;
+    cells[`requests.carried_over.${c.key}`] = Math.min(over, total + fwd);
+    cells[`requests.new_received.${c.key}`] = total + fwd - Math.min(over, total + fwd);
+  }
+  for (const r of dataRows) cells[`requests.${r.key}.total`] = parts.reduce((s, c) => s + cells[`requests.${r.key}.${c.key}`], 0);
+  const rl = t.tables.review_litigation;
+  for (const g of rl.rows) {
+    let sum = 0;
+    for (const c of rl.columns.filter((x) => !x.isTotal)) {
+      const v = rng() < 0.7 ? 0 : Math.floor(rng() * (size === 'large' ? 400 : 9));
+      cells[`review_litigation.${g.key}.${c.key}`] = v;
+      sum += v;
+    }
+    cells[`review_litigation.${g.key}.total`] = sum;
+  }
+  const act = t.tables.active;
+  for (const r of act.rows) {
+    for (const c of columnsOf(act, r)) {
+      let v = magnitude(rng, size);
+      if (c.money) v = rng() < 0.5 ? 0 : Math.round(rng() * 10000) / 10;
+      if (c.signed && rng() < 0.2) v = 0 - Math.floor(rng() * 5);
+      cells[`active.${r.key}.${c.key}`] = v;
+    }
+  }
+  return cells;
+}
+
+interface RenderOpts { form: TextForm; blankShare: number; rng: () => number }
+
+/** A cell as written: blank where allowed and chosen, else its number. */
+function written(v: number, o: RenderOpts, blankable: boolean): string {
+  if (v === 0 && blankable && o.form !== 'runtogether' && o.form !== 'lines' && o.rng() < o.blankShare) return '';
+  return String(v);
+}
+
+function renderRow(label: string, values: number[], o: RenderOpts, blankable: boolean[]): string {
+  const cells = values.map((v, i) => written(v, o, blankable[i]));
+  switch (o.form) {
+    case 'pipes': return `${label} | ${cells.map((c) => (c === '' ? ' ' : c)).join(' | ')} |`;
+    case 'lines': return [label, ...cells].join('\n');
+    case 'runtogether': return label + cells.join('');
+    case 'spaces': return `${label} ${cells.filter((c) => c !== '').join(' ')}`;
+    case 'nbsp': return label + cells.filter((c) => c !== '').map((c) => `\u00a0${c}`).join('') + '\u00a0';
+  }
+}
+
+function renderActive(t: TableDef, cells: Record<string, number>, o: RenderOpts): string[] {
+  const out: string[] = [];
+  let caption = '';
+  for (const r of t.rows) {
+    const cols = columnsOf(t, r);
+    if (r.caption !== caption) {
+      caption = r.caption!;
+      out.push(caption);
+      out.push(o.form === 'lines' ? ['信息内容', ...cols.map((c) => c.label)].join('\n') : ['信息内容', ...cols.map((c) => c.label)].join(o.form === 'pipes' ? ' | ' : ' '));
+    }
+    // money and signed cells are never blanked: a blank there is not a 0 one can tell apart
+    out.push(renderRow(r.label, cols.map((c) => cells[`active.${r.key}.${c.key}`]), o, cols.map(() => false)));
+  }
+  return out;
+}
+
+function renderRequests(t: TableDef, cells: Record<string, number>, o: RenderOpts): string[] {
+  const out: string[] = ['(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)', '申请人情况', '自然人', '法人或其他组织', '总计',
+    ...t.columns.filter((c) => c.parent === '法人或其他组织').map((c) => c.label)];
+  if (o.form === 'pipes') out.splice(0, out.length, out.join(' | '));
+  for (const r of t.rows) {
+    const label = `${r.numbering ?? ''}${r.label}`;
+    if (r.group) { out.push(label); continue; }
+    const vals = t.columns.map((c) => cells[`requests.${r.key}.${c.key}`]);
+    out.push(renderRow(label, vals, o, t.columns.map(() => true)));
+  }
+  return out;
+}
+
+function renderReview(t: TableDef, cells: Record<string, number>, o: RenderOpts): string[] {
+  const header = ['行政复议', '行政诉讼', '结果维持', '结果纠正', '其他结果', '尚未审结', '总计', '未经复议直接起诉', '复议后起诉',
+    ...Array(2).fill(['结果维持', '结果纠正', '其他结果', '尚未审结', '总计']).flat()];
+  const vals = t.rows.flatMap((g) => t.columns.map((c) => cells[`review_litigation.${g.key}.${c.key}`]));
+  const head = o.form === 'pipes' ? [header.join(' | ')] : o.form === 'lines' ? header : [header.join(' ')];
+  const line = renderRow('', vals, o, vals.map(() => true)).replace(/^\n/, '');
+  return [...head, line];
+}
+
+export function generateReport(rng: () => number, opts: GenerateOptions = {}): GeneratedReport {
+  const version = opts.version ?? (rng() < 0.3 ? '2019' : '2021');
+  const year = version === '2019' ? 2019 + Math.floor(rng() * 2) : 2021 + Math.floor(rng() * 4);
+  const form = opts.form ?? pick(rng, TEXT_FORMS);
+  const agency = `${pick(rng, PLACES)}${pick(rng, ['市', '县', '区'])}${pick(rng, BODIES)}`;
+  const cells = randomCells(rng, version, opts.size ?? 'small');
+  const o: RenderOpts = { form, blankShare: opts.blankShare ?? 0.3, rng };
+  const t = TEMPLATES[version];
+  const sec = (k: string) => { const s = t.sections.find((x) => x.key === k)!; return `${s.number}、${s.heading}`; };
+  const prose = '本机关认真贯彻落实《中华人民共和国政府信息公开条例》，不断提高政务公开质量。';
+  const lines = [
+    `${agency}${year}年政府信息公开工作年度报告`,
+    `发布时间:${year + 1}-01-2${Math.floor(rng() * 9)}`,
+    `本报告由${agency}编制。本报告中所列数据的统计期限自${year}年1月1日起至${year}年12月31日止。`,
+    sec('overview'), prose.repeat(1 + Math.floor(rng() * 3)),
+    sec('active'), ...renderActive(t.tables.active, cells, o),
+    sec('requests'), ...renderRequests(t.tables.requests, cells, o),
+    sec('review_litigation'), ...renderReview(t.tables.review_litigation, cells, o),
+    sec('problems'), prose,
+    sec('other_matters'), '无。',
+  ];
+  return { text: lines.join('\n'), version, year, agency, form, cells };
+}

@@ -1,0 +1,68 @@
+// The JSON API (see /openapi.json). Every failure becomes an ApiError with the server's
+// Chinese-first message.
+
+export class ApiError extends Error {
+  constructor(code, message, status) {
+    super(message);
+    this.code = code;
+    this.status = status;
+  }
+}
+
+async function failure(res) {
+  let body = null;
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON */
+  }
+  const e = body && body.error;
+  return new ApiError(e?.code ?? 'http_' + res.status, e?.message ?? `服务器错误（${res.status}） / server error (${res.status})`, res.status);
+}
+
+async function request(url, init) {
+  let res;
+  try {
+    res = await fetch(url, init);
+  } catch {
+    throw new ApiError('network', '无法连接服务，请确认 gongkai 仍在运行 / cannot reach the service', 0);
+  }
+  if (!res.ok) throw await failure(res);
+  return res;
+}
+
+/** Parse a File (multipart upload). */
+export async function parseFile(file) {
+  const form = new FormData();
+  form.append('file', file, file.name);
+  return (await request('/api/parse', { method: 'POST', body: form })).json();
+}
+
+/** Parse pasted text. */
+export async function parseText(text, name = '粘贴的文字.txt') {
+  return (await request('/api/parse', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text, name }) })).json();
+}
+
+const templates = new Map();
+/** Template data and layout of a version (cached). */
+export function template(version) {
+  if (!templates.has(version)) {
+    const p = request(`/api/template/${encodeURIComponent(version)}`).then((r) => r.json());
+    p.catch(() => templates.delete(version));
+    templates.set(version, p);
+  }
+  return templates.get(version);
+}
+
+export async function health() {
+  return (await request('/api/health')).json();
+}
+
+/** CSV or XLSX of a report, as a Blob. */
+export async function exportReport(report, format) {
+  const { text: _text, ...rest } = report;
+  const res = await request(`/api/export?format=${encodeURIComponent(format)}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(rest),
+  });
+  return res.blob();
+}
