@@ -7,9 +7,14 @@ import { msg } from './messages.js';
 
 type Tables = Report['tables'];
 
+const pathParts = new Map<string, string[]>();
 export function cellAt(tables: Tables, path: string): Cell | undefined {
-  const [t, r, c] = path.split('.');
-  return tables[t as TableKey]?.[r]?.[c];
+  let parts = pathParts.get(path);
+  if (!parts) {
+    parts = path.split('.');
+    if (pathParts.size < 10000) pathParts.set(path, parts);
+  }
+  return tables[parts[0] as TableKey]?.[parts[1]]?.[parts[2]];
 }
 
 const CONFIDENT = new Set(['read', 'blank', 'inferred']);

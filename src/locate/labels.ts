@@ -23,20 +23,26 @@ export interface Projection {
 export function project(text: string, from = 0, to = text.length): Projection {
   let chars = '';
   const pos: number[] = [];
+  const parts: string[] = [];
   for (let i = from; i < to; i++) {
-    const ch = text[i];
-    if (ch >= '\u3400' && CJK.test(ch)) {
-      chars += ch;
+    const c = text.charCodeAt(i);
+    if ((c >= 0x3400 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff)) {
+      parts.push(text[i]);
       pos.push(i);
     }
   }
+  chars = parts.join('');
   return { chars, pos };
 }
 
 /** CJK characters of a label: what we match on. */
+const keyCache = new Map<string, string>();
 export function labelKey(label: string): string {
-  let out = '';
+  let out = keyCache.get(label);
+  if (out !== undefined) return out;
+  out = '';
   for (const ch of label) if (ch >= '\u3400' && CJK.test(ch)) out += ch;
+  if (keyCache.size < 5000) keyCache.set(label, out);
   return out;
 }
 

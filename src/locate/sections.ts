@@ -44,9 +44,13 @@ export function locateSections(text: string, sections: SectionDef[]): SectionHit
   for (const def of sections) {
     const keys = [def.heading, ...def.variants].map(labelKey).sort((a, b) => b.length - a.length);
     let found: { start: number; end: number; pEnd: number } | null = null;
-    for (let p = from; p < proj.chars.length && !found; p++) {
-      for (const key of keys) {
-        if (!proj.chars.startsWith(key, p)) continue;
+    // candidate positions of any key, in order
+    const positions: { p: number; key: string }[] = [];
+    for (const key of keys) for (let i = proj.chars.indexOf(key, from); i >= 0; i = proj.chars.indexOf(key, i + 1)) positions.push({ p: i, key });
+    positions.sort((a, b) => a.p - b.p || b.key.length - a.key.length);
+    for (const { p, key } of positions) {
+      if (found) break;
+      {
         const tStart = proj.pos[p];
         const num = sectionNumberBefore(text, tStart);
         const accepted = num

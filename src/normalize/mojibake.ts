@@ -37,6 +37,9 @@ export interface MojibakeRepair {
   replacement: string;
 }
 
+/** Characters that ordinary Chinese text almost never has but byte-shifted text has plenty of. */
+const SUSPICIOUS = /[\u2500-\u257f\u3100-\u312f锛銆鏈鍙鐨鎴浠璇瀹鍏鏂閲鐢鍦濂宸绗缁闂]/;
+
 const RUN = /\?[!\u0080-\uffff][\u0080-\uffff_!]*|[\u0080-\uffff]{4,}/g;
 
 function tryRepair(run: string): string | null {
@@ -73,7 +76,7 @@ export function findMojibake(text: string): MojibakeRepair[] {
   for (const m of text.matchAll(RUN)) {
     const run = m[0];
     const start = m.index ?? 0;
-    if (run[0] !== '?' && commonShare(run) > 0.45) continue;
+    if (run[0] !== '?' && (!SUSPICIOUS.test(run) || commonShare(run) > 0.45)) continue;
     // The decoder falls back in step at the first ASCII byte inside the run (after the marker):
     // repair up to it; the ASCII byte itself was the trail of a character whose other byte was
     // lost, so that character is marked as lost (U+FFFD), not guessed.

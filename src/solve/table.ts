@@ -60,8 +60,8 @@ const EPS = 1e-9;
 
 export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: SolveOptions = {}): SolveResult {
   const lineBudget = opts.lineBudget ?? 200_000;
-  const tableBudget = opts.tableBudget ?? 300_000;
-  const maxSolutions = opts.maxSolutions ?? 512;
+  const tableBudget = opts.tableBudget ?? 30_000;
+  const maxSolutions = opts.maxSolutions ?? 64;
 
   const where = new Map<string, [number, number]>();
   lines.forEach((l, i) => l.cells.forEach((c, j) => where.set(c, [i, j])));
@@ -86,6 +86,7 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
     }
   }
 
+  const crossTotalCells = new Set(cross.map((c) => c.rule.totalCell).filter((x): x is string => !!x));
   let lineExhausted = false;
   const states: LineState[] = lines.map((line, i) => {
     let res = enumerateReadings(line.items, line.cells.length, localRules[i], { strict: true, budget: lineBudget });
@@ -99,7 +100,20 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
     return { line, readings: res.readings, usable: !res.exhausted && res.readings.length > 0 };
   });
 
-  const crossTotalCells = new Set(cross.map((c) => c.rule.totalCell).filter((x): x is string => !!x));
+  // Nothing to choose: every line has one reading and no blank total waits for a column sum.
+  if (states.every((st) => st.readings.length === 1 && st.usable) && ![...crossTotalCells].some((cell) => {
+    const loc = where.get(cell);
+    if (!loc) return false;
+    const r = states[loc[0]].readings[0];
+    return r.status[loc[1]] === 'blank' && r.spans[loc[1]] !== undefined;
+  })) {
+    const cells = new Map<string, Cell>();
+    states.forEach((st) => st.line.cells.forEach((cell, col) => {
+      const r = st.readings[0];
+      cells.set(cell, { value: r.values[col], status: r.status[col], ...(r.spans[col] ? { span: r.spans[col] } : {}) });
+    }));
+    return { cells, unreadable: [], exhausted: lineExhausted, evidenceUsed: false };
+  }
   const unreadable = states.flatMap((s, i) => (!s.usable && s.readings.length === 0 ? [i] : []));
   const usableCross = cross.filter((c) => c.terms.every((t) => states[t.line].usable));
 
@@ -298,6 +312,10 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
     nodes = 0;
     dfs(0, false);
   }
+  // Out of budget: with at least one fully consistent table found, the readings that survived
+  // the arc consistency are the only candidates, and a cell they all agree on is decided. With
+  // none found, the table may be broken and nothing was proven: back to every reading.
+  if (exhausted && (solutions.length === 0 || bestViolations > 0)) states.forEach((s, i) => { s.readings = allReadings[i]; });
 
   // --- decide cells ---
   let evidenceUsed = false;
@@ -364,12 +382,14 @@ function filterByRules(
   wildcard: (line: number, r: Reading, col: number) => boolean,
 ): boolean {
   const CAP = 20_000;
+  if (states.every((s) => s.readings.length <= 1)) return true;
   let changed = true;
   let rounds = 0;
   while (changed && rounds++ < 20) {
     changed = false;
     for (const c of rules) {
       const lines = [...new Set(c.terms.map((t) => t.line))];
+      if (lines.every((li) => states[li].readings.length <= 1)) continue;
       if (lines.some((li) => states[li].readings.some((r) => c.terms.some((t) => t.line === li && wildcard(li, r, t.col))))) continue;
       const value = (li: number, r: Reading) => {
         let v = 0;

@@ -1,0 +1,58 @@
+// npm run bench: parsing throughput on one core, on generated reports of mixed forms and sizes,
+// plus the dev corpus when ../shared is beside the project. Prints lines for the README.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument, parseReport } from '../src/parse.js';
+import { generateReport, mulberry32, TEXT_FORMS, type TextForm } from '../src/generate/report.js';
+
+const arg = (name: string, dflt: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : dflt;
+};
+const n = arg('--n', 2000);
+const rng = mulberry32(20241123);
+const sizes = ['small', 'medium', 'large'] as const;
+const reports = Array.from({ length: n }, (_, i) => generateReport(rng, { form: TEXT_FORMS[i % TEXT_FORMS.length], size: sizes[Math.floor(i / TEXT_FORMS.length) % 3] }));
+
+let peak = 0;
+const sample = () => { peak = Math.max(peak, process.memoryUsage().rss); };
+parseReport(reports[0].text); // warm-up: converters and division tables load once
+
+const perForm = new Map<TextForm, { n: number; ms: number }>();
+let worst = { ms: 0, form: '' as string, size: '' };
+const t0 = process.hrtime.bigint();
+reports.forEach((g, i) => {
+  const s = process.hrtime.bigint();
+  parseReport(g.text);
+  const ms = Number(process.hrtime.bigint() - s) / 1e6;
+  const f = perForm.get(g.form) ?? { n: 0, ms: 0 };
+  f.n++; f.ms += ms;
+  perForm.set(g.form, f);
+  if (ms > worst.ms) worst = { ms, form: g.form, size: sizes[Math.floor(i / TEXT_FORMS.length) % 3] };
+  if (i % 50 === 0) sample();
+});
+const total = Number(process.hrtime.bigint() - t0) / 1e6;
+sample();
+console.log(`generated text reports: ${n} parsed in ${(total / 1000).toFixed(2)} s on one core = ${(n / (total / 1000)).toFixed(0)} reports/s; mean ${(total / n).toFixed(2)} ms; worst ${worst.ms.toFixed(1)} ms (${worst.form}, ${worst.size})`);
+console.log(`per form (reports/s): ${[...perForm].map(([f, v]) => `${f} ${(v.n / (v.ms / 1000)).toFixed(0)}`).join(', ')}`);
+console.log(`peak RSS: ${(peak / 1048576).toFixed(0)} MB sampled, ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB max`);
+
+// The real dev corpus, when it is there: text inputs per report, PDFs per page.
+const corpus = join(process.cwd(), '..', 'shared', 'corpus', 'dev', 'input');
+if (existsSync(corpus)) {
+  const files = readdirSync(corpus).sort();
+  for (const f of files) {
+    const bytes = readFileSync(join(corpus, f));
+    const runs = f.endsWith('.pdf') ? 3 : 20;
+    let pages = 0;
+    const s = process.hrtime.bigint();
+    for (let i = 0; i < runs; i++) {
+      try {
+        const r = await parseDocument(bytes, { path: f });
+        pages = (r as { source: { pages?: number } }).source.pages ?? pages;
+      } catch { /* a format not yet supported */ }
+    }
+    const ms = Number(process.hrtime.bigint() - s) / 1e6 / runs;
+    console.log(`corpus ${f}: ${ms.toFixed(1)} ms per report${pages ? `, ${(pages / (ms / 1000)).toFixed(1)} pages/s` : ''}`);
+  }
+}
