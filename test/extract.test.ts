@@ -38,7 +38,7 @@ test('an added 小计 row is kept as an extra row, not mapped, and checked again
   assert.ok(!r.findings.some((f) => f.rule === 'requests.results_sum'));
 });
 
-test('a 2021 table with the 2019 single (六)其他处理 row: numbers go to other_other, sub-rows missing', () => {
+test('a 2021 table with the 2019 single (六)其他处理 row: sub-rows 0 where it is 0, undecided where not', () => {
   const r = parseReport(report((k) => {
     if (k === 'other') return '1 | 0 | 0 | 0 | 0 | 0 | 1 |';
     if (k === 'other_no_correction' || k === 'other_no_fee' || k === 'other_other') return null;
@@ -47,9 +47,15 @@ test('a 2021 table with the 2019 single (六)其他处理 row: numbers go to oth
     return T.rows.find((x) => x.key === k)!.group ? '' : values[k] ?? zeros;
   }));
   const req = r.tables.requests!;
-  assert.equal(req.other_other.natural_person.value, 1);
-  assert.equal(req.other_no_fee.natural_person.status, 'missing');
+  for (const m of ['other_no_correction', 'other_no_fee', 'other_other']) {
+    assert.deepEqual([req[m].commercial.value, req[m].commercial.status], [0, 'inferred']);
+    assert.equal(req[m].natural_person.status, 'ambiguous');
+    assert.ok(req[m].natural_person.candidates!.includes(1) && req[m].natural_person.candidates!.includes(0));
+  }
   assert.ok(r.findings.some((f) => f.rule === 'template.other_single_row'));
+  // the column sums still hold with the group row in place of its members
+  assert.ok(!r.findings.some((f) => f.rule === 'requests.results_sum'));
+  assert.equal(req.total.natural_person.value, 4);
 });
 
 test('a blank 总计 in the pipes form beside non-zero parts is inferred; a blank beside zeros is 0', () => {

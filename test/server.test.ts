@@ -14,7 +14,7 @@ import type { Report } from '../src/types.js';
 import { fixture } from './helpers.js';
 
 const app = createApp();
-const SEED = fixture('corpus', 'input', 'seed001-chaoyang-2021.txt');
+const SEED = new Uint8Array(fixture('corpus', 'input', 'seed001-chaoyang-2021.txt'));
 const CSP = SECURITY_HEADERS['Content-Security-Policy'];
 
 function secure(res: Response) {
@@ -135,7 +135,7 @@ describe('GET routes', () => {
   });
 
   test('unknown routes: 404 JSON, and no path reaches the file system', async () => {
-    for (const path of ['/nope', '/api/nope', '/../package.json', '/%2e%2e/package.json', '/pages/../app.js', '/web/index.html', '/src/server/app.ts', '/.gitignore']) {
+    for (const path of ['/nope', '/api/nope', '/../package.json', '/%2e%2e/package.json', '/pages/%2e%2e/%2e%2e/package.json', '/..%2fpackage.json', '/web/index.html', '/src/server/app.ts', '/.gitignore']) {
       const res = await app.request(path);
       await jsonError(res, 404, 'not_found');
     }
@@ -171,7 +171,7 @@ describe('POST /api/parse', () => {
     const raw = await app.request('/api/parse?name=%E6%9C%9D%E9%98%B3.txt', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: SEED });
     assert.equal(raw.status, 200);
     assert.equal(((await raw.json()) as Report).source.path, '朝阳.txt');
-    const json = await app.request('/api/parse', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: SEED.toString('utf8') }) });
+    const json = await app.request('/api/parse', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: Buffer.from(SEED).toString('utf8') }) });
     assert.equal(json.status, 200);
     assert.equal(((await json.json()) as Report).meta.template, '2021');
   });
@@ -281,6 +281,20 @@ describe('POST /api/export', () => {
     await jsonError(await app.request('/api/export?format=xlsx', { method: 'POST', body: '{"schema":"x"}' }), 422, 'not_a_report');
   });
 
+  test('a malformed report outline is exported without failing', async () => {
+    const odd = {
+      schema: 'gongkai/report@1', source: { path: 42 }, meta: { template: '2021', agency: { x: 1 } },
+      tables: { active: 'nope', requests: { total: { total: { value: 'x', status: 'read' } } }, review_litigation: null },
+      findings: [null, 7, { rule: 'r', severity: 'bogus', message: 3, cells: 'x' }],
+    };
+    for (const format of ['csv', 'xlsx']) {
+      const res = await app.request(`/api/export?format=${format}`, { method: 'POST', body: JSON.stringify(odd) });
+      assert.equal(res.status, 200, format);
+    }
+    const csv = await (await app.request('/api/export?format=csv', { method: 'POST', body: JSON.stringify(odd) })).text();
+    assert.equal(csv, 'table,row,column,value,status,candidates\r\nrequests,total,total,,read,\r\n');
+  });
+
   test('only template cells are exported from a posted report', async () => {
     const report = await parseSeed();
     (report.tables.requests as Record<string, unknown>)['=cmd|calc'] = { x: { value: 1, status: 'read' } };
@@ -298,7 +312,7 @@ describe('over a real socket', () => {
     await new Promise<void>((resolve) => server.once('listening', () => resolve()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  after(() => new Promise<void>((resolve) => { server.close(() => resolve()); (server as import('node:http').Server).closeAllConnections?.(); }));
 
   test('a streamed body over the limit is cut off with 413', async () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {

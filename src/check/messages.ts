@@ -47,10 +47,10 @@ export const msg = {
     message: `表格「${TABLE_NAMES[table]}」中数字连写、仅凭勾稽关系无法唯一拆分，已参照正文中的数字确定 / run-together digits the arithmetic left open were settled by figures stated in the prose`,
     cells,
   }),
-  singleOtherRow: (table: TableKey, group: string, row: string): Finding => ({
+  singleOtherRow: (table: TableKey, group: string, members: string[]): Finding => ({
     rule: 'template.other_single_row', severity: 'warning',
-    message: `2021版表格中“(六)其他处理”仍按2019版填为一行，其数字记入 ${row}，两项细分未填报 / the 2021 table prints the 2019 single (六) row: its numbers go to ${row}, the two sub-rows are not reported`,
-    cells: [`${table}.${row}`],
+    message: `2021版表格中“(六)其他处理”仍按2019版填为一行：为0的列其三个细分项推定为0，非0的列无法拆分 / the 2021 table prints the 2019 single (六) row: its sub-rows are 0 where it is 0, undecidable elsewhere`,
+    cells: members.map((m) => `${table}.${m}`),
   }),
   extraRow: (table: TableKey, label: string, after: string, span: Span): Finding => ({
     rule: 'table.extra_row', severity: 'info',

@@ -73,14 +73,14 @@ interface PageData {
   items: Item[];
   h: Seg[];
   v: Seg[];
-  images: number;
 }
 
 const cx = (it: Item) => it.x + it.w / 2;
 const cy = (it: Item) => it.y + it.h / 2;
 
-const WIDE = /[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026]/;
+/** CJK characters, CJK and full-width punctuation, curly quotes: full-width, no spaces between them. */
 const CJK = /[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef\u2018-\u201d\u2026]/;
+const WIDE = CJK;
 const isCjk = (ch: string | undefined) => ch !== undefined && CJK.test(ch);
 const isDigit = (ch: string | undefined) => ch !== undefined && ch >= '0' && ch <= '9';
 
@@ -162,10 +162,9 @@ function dedupe(items: Item[]): Item[] {
 }
 
 /** Ruling lines of a page from its operator list: stroked straight segments and thin filled rectangles. */
-function pageRules(fnArray: number[], argsArray: unknown[], OPS: Record<string, number>, vt: Matrix): { h: Seg[]; v: Seg[]; images: number } {
+function pageRules(fnArray: number[], argsArray: unknown[], OPS: Record<string, number>, vt: Matrix): { h: Seg[]; v: Seg[] } {
   const h: Seg[] = [];
   const v: Seg[] = [];
-  let images = 0;
   let ctm: Matrix = vt;
   const stack: Matrix[] = [];
   let pending: { pts: [number, number][]; closed: boolean }[] = [];
@@ -194,7 +193,6 @@ function pageRules(fnArray: number[], argsArray: unknown[], OPS: Record<string, 
   };
   const STROKES = new Set([OPS.stroke, OPS.closeStroke, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
   const FILLS = new Set([OPS.fill, OPS.eoFill, OPS.fillStroke, OPS.eoFillStroke, OPS.closeFillStroke, OPS.closeEOFillStroke]);
-  const IMAGES = new Set([OPS.paintImageXObject, OPS.paintInlineImageXObject, OPS.paintImageMaskXObject, OPS.paintImageXObjectRepeat, OPS.paintJpegXObject].filter((x) => x !== undefined));
   for (let i = 0; i < fnArray.length; i++) {
     const fn = fnArray[i];
     const args = argsArray[i] as unknown[] | null;
@@ -244,9 +242,9 @@ function pageRules(fnArray: number[], argsArray: unknown[], OPS: Record<string, 
       if (STROKES.has(paint)) stroke();
       if (FILLS.has(paint)) fill();
       pending = [];
-    } else if (IMAGES.has(fn)) images++;
+    }
   }
-  return { h: mergeSegs(h), v: mergeSegs(v), images };
+  return { h: mergeSegs(h), v: mergeSegs(v) };
 }
 
 /** Collinear segments that touch or overlap become one. */
@@ -379,7 +377,11 @@ interface Table {
   h: Seg[]; v: Seg[];
 }
 
-/** Connected groups of horizontal and vertical rules that form a grid (≥ 3 horizontal, ≥ 2 vertical). */
+/**
+ * Connected groups of horizontal and vertical rules that form a grid: at least 3 horizontal rules
+ * and 3 vertical positions (two columns or more). A frame around the page or around a paragraph,
+ * with lines across it, is one column: not a table, its text stays prose.
+ */
 function findTables(h: Seg[], v: Seg[]): Table[] {
   const n = h.length + v.length;
   const parent = Array.from({ length: n }, (_, i) => i);
@@ -400,7 +402,7 @@ function findTables(h: Seg[], v: Seg[]): Table[] {
   }
   const out: Table[] = [];
   for (const g of groups.values()) {
-    if (g.h.length < 3 || g.v.length < 2) continue;
+    if (g.h.length < 3 || clusterValues(g.v.map((s) => s.pos), 2).length < 3) continue;
     const left = Math.min(...g.h.map((s) => s.a), ...g.v.map((s) => s.pos));
     const right = Math.max(...g.h.map((s) => s.b), ...g.v.map((s) => s.pos));
     const top = Math.min(...g.v.map((s) => s.a), ...g.h.map((s) => s.pos));
@@ -597,14 +599,17 @@ function fixUnruledTables(lines: Line[]): Line[] {
     inZone[i] = true;
     last = i;
   }
-  // vertical labels: short leftmost segments stacked at the same x on ≥ 3 zone lines
+  // vertical labels: single characters at the left stacked at the same x on ≥ 3 zone lines
   const drop = new Set<Item>();
   const stacks = new Map<number, Item[][]>();
   lines.forEach((l, i) => {
     if (!inZone[i]) return;
     for (const it of l.items) if (it.vertical) drop.add(it);
-    const first = info[i].segs[0];
-    if (first && !first.numeric && [...first.text.replace(/\s+/g, '')].length <= 2 && /^[\u3400-\u9fff、]+$/.test(first.text.replace(/\s+/g, ''))) {
+    // one character (or one and 、) alone at the left, followed by a row label or nothing — never
+    // by numbers (a short row label such as 规章 is followed by its numbers)
+    const [first, second] = info[i].segs;
+    const short = first ? first.text.replace(/\s+/g, '') : '';
+    if (first && !first.numeric && !second?.numeric && /^[\u3400-\u9fff]、?$/.test(short)) {
       const key = Math.round(first.x / 3);
       const k = [...stacks.keys()].find((x) => Math.abs(x - key) <= 1) ?? key;
       stacks.set(k, [...(stacks.get(k) ?? []), first.items]);
@@ -638,18 +643,27 @@ function fixUnruledTables(lines: Line[]): Line[] {
     }
     const text = segs.map((s) => s.text).join('');
     const x = labelXOf(g);
-    if (firstNum >= 0 || x === null || /\d/.test(text)) { out.push(g); continue; }
+    if (x === null) { out.push(g); continue; }
     const em = g.items[0].fs;
     const neighbour = (dir: 1 | -1) => {
       for (let k = i + dir; k >= 0 && k < work.length && zoneOf.has(work[k]); k += dir) {
         const nx = labelXOf(work[k]);
-        if (nx !== null) return nx;
+        if (nx !== null) return { x: nx, numbers: segsOf(work[k]).some((s) => s.numeric) };
       }
       return null;
     };
-    const prevX = neighbour(-1), nextX = neighbour(1);
-    if (prevX !== null && nextX !== null && x < prevX - 0.8 * em && x < nextX - 0.8 * em) continue;
-    out.push(g);
+    const prev = neighbour(-1), next = neighbour(1);
+    const leftOfRows = prev !== null && next !== null && x < prev.x - 0.8 * em && x < next.x - 0.8 * em;
+    if (firstNum >= 0) {
+      // a group label on the line of the numbers of a wrapped row label (the label's first part
+      // above, still without numbers): the numbers stay, the group label goes
+      if (leftOfRows && prev && !prev.numbers) {
+        const keep = new Set(segs.slice(firstNum).flatMap((s) => s.items));
+        out.push({ ...g, items: g.items.filter((it) => keep.has(it)) });
+      } else out.push(g);
+      continue;
+    }
+    if (/\d/.test(text) || !leftOfRows) out.push(g);
   }
   return out;
 }
@@ -673,8 +687,13 @@ function layoutPage(p: PageData, useRules: boolean): Block[] {
   const inTable = new Map<Item, Table>();
   for (const it of p.items) {
     const x = cx(it), y = cy(it);
-    const t = tables.find((tb) => x >= tb.left - 1 && x <= tb.right + 1 && y >= tb.top - 1 && y <= tb.bottom + 1);
-    if (t) inTable.set(it, t);
+    // the smallest table around the item (a table may sit inside a larger ruled frame)
+    let best: Table | undefined;
+    for (const tb of tables) {
+      if (x < tb.left - 1 || x > tb.right + 1 || y < tb.top - 1 || y > tb.bottom + 1) continue;
+      if (!best || (tb.right - tb.left) * (tb.bottom - tb.top) < (best.right - best.left) * (best.bottom - best.top)) best = tb;
+    }
+    if (best) inTable.set(it, best);
   }
   const tableBlocks: Block[] = [];
   for (const t of tables) {
@@ -859,9 +878,9 @@ export async function decodePdf(bytes: Uint8Array, limits: DecodeLimits, options
         const vt = vp.transform as Matrix;
         const tc = await page.getTextContent();
         const items = pageItems(tc.items, tc.styles, vt, n);
-        let rules: { h: Seg[]; v: Seg[]; images: number } = { h: [], v: [], images: 0 };
-        // the drawing matters only where there is text to place in it
-        if (items.length) {
+        let rules: { h: Seg[]; v: Seg[] } = { h: [], v: [] };
+        // the drawing matters only where a table may be: text with several numbers
+        if (items.filter((it) => /\d/.test(it.str)).length >= 3) {
           const ol = await page.getOperatorList();
           rules = pageRules(ol.fnArray, ol.argsArray, OPS, vt);
         }
@@ -870,7 +889,7 @@ export async function decodePdf(bytes: Uint8Array, limits: DecodeLimits, options
       } catch (err) {
         if (err instanceof InputError) throw err;
         unreadable.push(n);
-        pages.push({ page: n, width: 0, height: 0, items: [], h: [], v: [], images: 0 });
+        pages.push({ page: n, width: 0, height: 0, items: [], h: [], v: [] });
       }
     }
     if (unreadable.length === numPages && numPages > 0) throw FAILED('没有一页能读出 / no page could be read');
@@ -879,8 +898,14 @@ export async function decodePdf(bytes: Uint8Array, limits: DecodeLimits, options
       findings.push({ rule: 'pdf.page_unreadable', severity: 'warning', cells: [], message: `第 ${unreadable.join('、')} 页无法读取，已跳过 / page(s) ${unreadable.join(', ')} could not be read and were skipped` });
     }
     const textItems = pages.reduce((s, p) => s + p.items.length, 0);
-    if (textItems === 0) {
-      findings.push({ rule: 'pdf.no_text_layer', severity: 'warning', message: '该 PDF 没有文字层（扫描件），无法读取表格 / the PDF has no text layer (scanned)', cells: [] });
+    const garbled = textItems > 0 && undecodable(pages);
+    if (textItems === 0 || garbled) {
+      findings.push({
+        rule: 'pdf.no_text_layer', severity: 'warning', cells: [],
+        message: garbled
+          ? '该 PDF 的文字层无法解码（字体缺少编码映射），无法读取表格 / the PDF text layer cannot be decoded (fonts without a Unicode map)'
+          : '该 PDF 没有文字层（扫描件），无法读取表格 / the PDF has no text layer (scanned)',
+      });
       if (limits.ocr) findings.push(ocrUnavailable());
       return { format: 'pdf', encoding: 'binary', text: '', boxes: [], findings, pages: numPages };
     }
@@ -905,6 +930,21 @@ export async function decodePdf(bytes: Uint8Array, limits: DecodeLimits, options
     });
     return { format: 'pdf', encoding: 'binary', text: out.text, boxes: out.boxes, findings, pages: numPages };
   }
+}
+
+/** Text made mostly of private-use, replacement or control characters: fonts without a Unicode map. */
+function undecodable(pages: PageData[]): boolean {
+  let bad = 0, all = 0;
+  for (const p of pages) {
+    for (const it of p.items) {
+      for (const ch of it.str) {
+        if (/\s/.test(ch)) continue;
+        all++;
+        if (/[\ue000-\uf8ff\ufffd\u0000-\u001f]/.test(ch)) bad++;
+      }
+    }
+  }
+  return all > 0 && bad / all >= 0.3;
 }
 
 function ocrUnavailable(): Finding {

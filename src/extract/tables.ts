@@ -50,25 +50,22 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
   // it has cells: then the layout is not row by row (a column-major PDF extraction puts every
   // number after the last label) and the empty rows are missing, not zero.
   const overflow = located.rows.some((r) => !r.row.group && r.label && countCells(r.items) > columnsOf(table, r.row).length);
-  const byKey = new Map(located.rows.map((r) => [r.row.key, r]));
+  // A 2021 report that still prints the 2019 single (六)其他处理 row: its numbers are the sum of
+  // the three 2021 sub-rows. The row is read as a group line of its own, the rules see it in
+  // place of its members, and the members are settled afterwards (all 0 where it is 0).
+  let groupRow: { key: string; members: string[] } | null = null;
   for (const r of located.rows) {
     if (r.row.group) {
       if (!r.items.some((it) => it.kind === 'num')) continue;
-      // A 2021 report that still prints the 2019 single (六)其他处理 row: its numbers are the
-      // 其他 row's (3.其他 is the catch-all); the two 2021 sub-rows are not reported.
       const children = located.rows.filter((c) => c.row.parent === r.row.key);
-      const catchAll = children[children.length - 1];
-      if (children.length && children.every((c) => !c.label) && catchAll && !catchAll.row.group) {
-        findings.push(msg.singleOtherRow(table.key, r.row.key, catchAll.row.key));
-        byKey.set(catchAll.row.key, { ...catchAll, label: r.label, values: r.values, items: r.items, distance: r.distance });
+      if (!groupRow && children.length && children.every((c) => !c.label && !c.row.group)) {
+        groupRow = { key: r.row.key, members: children.map((c) => c.row.key) };
+        findings.push(msg.singleOtherRow(table.key, r.row.key, children.map((c) => c.row.key)));
+        lines.push({ cells: table.columns.map((c) => `${table.key}.${r.row.key}.${c.key}`), items: r.items });
       } else findings.push(msg.groupHasNumbers(table.key, r.row.key, r.values!));
       continue;
     }
-    if (!r.label && byKey.get(r.row.key)?.label) {
-      const moved = byKey.get(r.row.key)!;
-      lines.push({ cells: columnsOf(table, r.row).map((c) => `${table.key}.${r.row.key}.${c.key}`), items: moved.items });
-      continue;
-    }
+    if (!r.label && groupRow?.members.includes(r.row.key)) continue;
     if (!r.label) {
       findings.push(msg.rowMissing(table.key, r.row.key));
       continue;
@@ -81,9 +78,60 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
     extraRows.push({ table: table.key, label: x.label, values: x.items.map((it) => (it.kind === 'num' ? (it.negative ? '-' : '') + it.digits : '')), span: x.span });
     findings.push(msg.extraRow(table.key, x.label, x.after, x.span));
   }
-  const cells = assembleSolved(table, lines, rules, findings, evidence);
+  const groupRules = groupRow ? rules.map((rule) => substituteGroup(rule, table.key, groupRow!)) : rules;
+  const solveRules = groupRow ? [...groupRules, ...groupRowTotals(table, groupRow.key)] : groupRules;
+  const cells = assembleSolved(table, lines, solveRules, findings, evidence, groupRow ? [groupRow.key] : []);
+  if (groupRow) settleMembers(table, cells, groupRow, findings);
   findings.push(...checkSubtotals(table, located, cells));
   return cells;
+}
+
+/** A rule with the members of a group replaced by the group's own line (sum of members). */
+function substituteGroup(rule: LinearRule, tableKey: string, group: { key: string; members: string[] }): LinearRule {
+  const prefix = `${tableKey}.`;
+  const terms: LinearRule['terms'] = [];
+  const seen = new Set<string>();
+  for (const t of rule.terms) {
+    const [, row, col] = t.cell.split('.');
+    if (!group.members.includes(row)) { terms.push(t); continue; }
+    const cell = `${prefix}${group.key}.${col}`;
+    if (seen.has(cell)) continue; // members enter the sums with the same coefficient
+    seen.add(cell);
+    terms.push({ cell, coef: t.coef });
+  }
+  // the row totals of the members themselves cannot be checked: drop rules wholly inside them
+  if (rule.terms.every((t) => group.members.includes(t.cell.split('.')[1]))) return { ...rule, terms: [] };
+  return { ...rule, terms };
+}
+
+function groupRowTotals(table: TableDef, key: string): LinearRule[] {
+  const parts = table.columns.filter((c) => !c.isTotal);
+  const total = table.columns.find((c) => c.isTotal);
+  if (!total) return [];
+  return [{
+    id: `${table.key}.row_total`, severity: 'error', statement: '总计 = 各列之和 / total = sum of columns',
+    totalCell: `${table.key}.${key}.${total.key}`,
+    terms: [{ cell: `${table.key}.${key}.${total.key}`, coef: 1 }, ...parts.map((c) => ({ cell: `${table.key}.${key}.${c.key}`, coef: -1 }))],
+  }];
+}
+
+/**
+ * Members of a group printed as one row: where the group's value is 0 every member is 0 (counts
+ * are never negative), inferred; otherwise how it splits is not in the source — ambiguous.
+ */
+function settleMembers(table: TableDef, cells: TableCells, group: { key: string; members: string[] }, findings: Finding[]) {
+  const catchAll = group.members[group.members.length - 1];
+  for (const c of table.columns) {
+    const g = groupCells.get(cells)?.[c.key];
+    for (const m of group.members) {
+      if (!cells[m]) continue;
+      if (g && g.value === 0 && (g.status === 'read' || g.status === 'blank' || g.status === 'inferred')) cells[m][c.key] = { value: 0, status: 'inferred' };
+      else if (g && g.value !== null && g.status !== 'ambiguous' && g.status !== 'missing') {
+        cells[m][c.key] = { value: null, status: 'ambiguous', candidates: m === catchAll ? [g.value, 0] : [0, g.value] };
+      }
+    }
+  }
+  void findings;
 }
 
 /**
@@ -116,13 +164,25 @@ function countCells(items: SourceLine['items']): number {
   return items.length;
 }
 
-function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRule[], findings: Finding[], evidence?: Map<string, number>): TableCells {
-  const rules = allRules.filter((r) => r.terms.every((t) => t.cell.startsWith(`${table.key}.`)));
+/** Cells of group rows read in place of their members (not part of the output), per table object. */
+const groupCells = new WeakMap<TableCells, Record<string, Cell>>();
+
+function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRule[], findings: Finding[], evidence?: Map<string, number>, groupKeys: string[] = []): TableCells {
+  const rules = allRules.filter((r) => r.terms.length > 0 && r.terms.every((t) => t.cell.startsWith(`${table.key}.`)));
   const solved = solveTable(lines, rules, { evidence });
   for (const i of solved.unreadable) findings.push(msg.lineUnreadable(table.key, lines[i].cells));
   if (solved.exhausted) findings.push(msg.searchBudget(table.key));
   if (solved.evidenceUsed) findings.push(msg.evidenceUsed(table.key, [...(evidence?.keys() ?? [])].filter((c) => c.startsWith(`${table.key}.`))));
-  return assemble(table, solved.cells);
+  const out = assemble(table, solved.cells);
+  for (const key of groupKeys) {
+    const row: Record<string, Cell> = {};
+    for (const c of table.columns) {
+      const cell = solved.cells.get(`${table.key}.${key}.${c.key}`);
+      if (cell) row[c.key] = cell;
+    }
+    groupCells.set(out, row);
+  }
+  return out;
 }
 
 function extractSingleLine(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], evidence?: Map<string, number>): TableCells | null {

@@ -267,7 +267,8 @@ export function createApp(deps: ServerDeps = {}): Hono {
       throw new HttpError(400, 'bad_json', '请求体不是有效的 JSON / the body is not valid JSON');
     }
     if (!looksLikeReport(report)) throw new HttpError(422, 'not_a_report', '请求体不是 gongkai/report@1 报告 JSON / the body is not a gongkai/report@1 report');
-    const base = cleanName(report.source?.path ?? undefined) ?? 'report';
+    const path = report.source && typeof report.source.path === 'string' ? report.source.path : undefined;
+    const base = cleanName(path) ?? 'report';
     if (format === 'csv') {
       return c.body(reportToCsv(report), 200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': attachment(base, 'csv') });
     }

@@ -86,21 +86,22 @@ const sheetName = (s: string) => s.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
 export async function reportToXlsx(report: Report): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'gongkai';
-  const m = report.meta ?? ({} as Report['meta']);
+  const m = report.meta;
+  const source = report.source && typeof report.source === 'object' ? report.source : ({} as Partial<Report['source']>);
 
   const info = wb.addWorksheet('报告 Report');
   info.columns = [{ width: 22 }, { width: 80 }];
   const meta: [string, unknown][] = [
     ['机关 agency', m.agency], ['年度 year', m.year], ['发布日期 published', m.published], ['模板 template', m.template],
     ['层级 level', m.level], ['地区 region', m.region], ['区划代码 division code', m.division_code],
-    ['文件 file', report.source?.path], ['格式 format', report.source?.format], ['SHA-256', report.source?.sha256],
+    ['文件 file', source.path], ['格式 format', source.format], ['SHA-256', source.sha256],
   ];
   for (const [k, v] of meta) info.addRow([k, v === null || v === undefined ? '' : String(v)]);
   info.getColumn(1).font = { bold: true };
   info.addRow([]);
   const fh = info.addRow(['发现的问题 findings']);
   fh.font = { bold: true, size: 12 };
-  const findings = Array.isArray(report.findings) ? report.findings : [];
+  const findings = (Array.isArray(report.findings) ? report.findings : []).filter((f) => f && typeof f === 'object');
   const order = { error: 0, warning: 1, info: 2 } as const;
   for (const f of [...findings].sort((a, b) => (order[a.severity] ?? 3) - (order[b.severity] ?? 3))) {
     const row = info.addRow([SEVERITY_LABEL[f.severity] ?? String(f.severity), `${String(f.message ?? '')}\n[${String(f.rule ?? '')}] ${Array.isArray(f.cells) ? f.cells.join(', ') : ''}`]);

@@ -1,7 +1,7 @@
 // The source pane: the normalised text every span points into, with marks for the selection,
 // and an inspector that says what is selected.
 
-import { h, clear } from '../lib/dom.js';
+import { h, clear, append } from '../lib/dom.js';
 import { validSpan } from '../lib/report.js';
 
 export function createSourcePane(report) {
@@ -42,7 +42,7 @@ export function createSourcePane(report) {
 
   function inspect(...children) {
     clear(inspector);
-    inspector.append(...children);
+    append(inspector, children);
   }
 
   return { el, setMarks, inspect };

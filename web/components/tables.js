@@ -85,7 +85,7 @@ export function renderTables(tmpl, report, { onCell }) {
     table.append(tbody);
     section.append(h('div', { className: 'table-scroll' }, table));
   }
-  wrap.append(h('p', { className: 'legend' },
+  if (tmpl.layout.tables.some((t) => report.tables?.[t.key])) wrap.append(h('p', { className: 'legend' },
     '图例：', h('span', { className: 'lg st-read' }, '63'), ' 原文读取　',
     h('span', { className: 'lg st-blank' }, '0'), ' 空白按 0 计　',
     h('span', { className: 'lg st-inferred' }, '8', h('span', { className: 'mark' }, '推')), ' 按勾稽关系推算　',

@@ -1,5 +1,5 @@
 // Safe DOM building. Report content is untrusted: text goes in through text nodes only, never
-// through innerHTML; attributes are set one by one from a short list, never event handlers.
+// parsed as markup; attributes are set one by one from a short list, never event handlers.
 
 const PROPS = new Set(['className', 'id', 'title', 'type', 'name', 'value', 'placeholder', 'disabled', 'hidden', 'tabIndex', 'htmlFor', 'accept', 'download', 'colSpan', 'rowSpan', 'rows', 'checked', 'open', 'scope']);
 const ATTRS = new Set(['role', 'aria-label', 'aria-live', 'aria-pressed', 'aria-expanded', 'aria-controls', 'aria-describedby', 'aria-hidden', 'aria-current', 'for', 'lang', 'spellcheck', 'autocomplete']);

@@ -50,19 +50,23 @@ export default {
       clear(status);
       if (busy) status.append(h('p', { className: 'busy-line' }, h('span', { className: 'spinner', 'aria-hidden': 'true' }), `正在解析 ${label}…… / parsing…`));
     };
-    const showError = (err) => {
+    const showError = (err, label) => {
       clear(status);
       const [zh, en] = splitMessage(err?.message ?? String(err));
       status.append(h('div', { className: 'alert', role: 'alert' },
-        h('strong', {}, '无法检查这份报告：'), zh, en ? h('span', { className: 'en' }, en) : null,
-        err?.code ? h('code', { className: 'rule' }, err.code) : null));
+        h('strong', {}, label ? `无法检查「${label}」：` : '出错了：'), zh, en ? h('span', { className: 'en' }, en) : null,
+        err?.code ? h('code', { className: 'rule' }, err.code) : null,
+        current && label ? h('span', { className: 'muted small previous' }, '下方仍是之前打开的报告。 / The report below is the previous one.') : null));
     };
 
+    // With a report open the intake folds into a bar; its button opens or folds it again.
     const collapseIntake = (collapsed) => {
       intake.classList.toggle('collapsed', collapsed);
-      intakeToggle.hidden = !collapsed;
+      intakeToggle.hidden = !current;
+      intakeToggle.textContent = collapsed ? '检查另一份报告' : '收起';
+      intakeToggle.setAttribute('aria-expanded', String(!collapsed));
     };
-    intakeToggle.addEventListener('click', () => collapseIntake(false));
+    intakeToggle.addEventListener('click', () => collapseIntake(!intake.classList.contains('collapsed')));
 
     async function run(label, job) {
       setBusy(true, label);
@@ -75,14 +79,14 @@ export default {
         collapseIntake(true);
       } catch (err) {
         setBusy(false);
-        showError(err);
+        showError(err, label);
       }
     }
 
     const takeFile = (file) => {
       if (!file) return;
-      if (file.size === 0) return showError(new api.ApiError('empty', '文件为空 / empty file'));
-      if (file.size > maxBytes) return showError(new api.ApiError('too_large', `文件过大（${(file.size / 1048576).toFixed(1)} MB），上限为 ${Math.round(maxBytes / 1048576)} MB / file too large`));
+      if (file.size === 0) return showError(new api.ApiError('empty', '文件为空 / empty file'), file.name);
+      if (file.size > maxBytes) return showError(new api.ApiError('too_large', `文件过大（${(file.size / 1048576).toFixed(1)} MB），上限为 ${Math.round(maxBytes / 1048576)} MB / file too large`), file.name);
       run(file.name, () => api.parseFile(file));
     };
     fileInput.addEventListener('change', () => {
@@ -91,7 +95,7 @@ export default {
     });
     pasteButton.addEventListener('click', () => {
       const text = textarea.value;
-      if (!text.trim()) return showError(new api.ApiError('empty', '没有可检查的文字 / nothing to check: the text is empty'));
+      if (!text.trim()) return showError(new api.ApiError('empty', '没有可检查的文字 / nothing to check: the text is empty'), '粘贴的文字');
       run('粘贴的文字', () => api.parseText(text));
     });
 
@@ -210,7 +214,8 @@ function showReport(view, report, tmpl, showError) {
       h('p', { className: 'insp-title' }, h('span', { className: `badge sev-${f.severity}` }, SEVERITY[f.severity]?.zh ?? String(f.severity)), zh),
       en ? h('p', { className: 'en' }, en) : null,
       h('p', { className: 'muted small' }, h('code', {}, String(f.rule ?? '')), paths.length ? `　涉及 ${paths.length} 个单元格（表中已高亮）` : ''),
-      shown ? null : h('p', { className: 'muted small' }, '这个问题没有对应的原文位置。 / no source position for this finding.'));
+      shown ? null : h('p', { className: 'muted small' }, '这个问题没有对应的原文位置。 / no source position for this finding.'),
+      marks.some((x) => x.kind === 'approx') ? h('p', { className: 'muted small' }, '虚线框是数值所在行的大致位置（原文中没有这些数的确切位置）。') : null);
   }
 
   function selectSpan(el, span, ...info) {
