@@ -47,7 +47,18 @@ function matchLabels(text: string, proj: Projection, rows: RowDef[]): (Match | n
   const keysOf = (r: RowDef) => [r.label, ...(r.variants ?? [])].map(labelKey).filter(Boolean).sort((a, b) => b.length - a.length);
   const found: (Match | null)[] = rows.map(() => null);
   let p = 0;
+  // Where group headings stand: a short data label (其他) inside one ((六)其他处理) is not the row.
+  const groupText: [number, number][] = [];
+  for (const r of rows) {
+    if (!r.group) continue;
+    for (const key of keysOf(r)) for (let i = proj.chars.indexOf(key); i >= 0; i = proj.chars.indexOf(key, i + 1)) groupText.push([i, i + key.length]);
+  }
+  const insideGroup = (m: Match) => groupText.some(([a, b]) => m.pStart >= a && m.pEnd <= b && b - a > m.pEnd - m.pStart);
+  // Data rows first: group headings (三、本年度办理结果, (三)不予公开 …) carry no numbers and
+  // may be printed anywhere — vertically, one character per line, after their rows — so they
+  // must not push the search for data rows forward. They are looked for afterwards, in gaps.
   for (let i = 0; i < rows.length; i++) {
+    if (rows[i].group) continue;
     const keys = keysOf(rows[i]);
     let from = p;
     let first: Match | null = null;
@@ -55,11 +66,12 @@ function matchLabels(text: string, proj: Projection, rows: RowDef[]): (Match | n
     while (from < proj.chars.length) {
       const m = findExact(proj.chars, keys, from, proj.chars.length);
       if (!m) break;
+      if (insideGroup(m)) { from = m.pStart + 1; continue; }
       first ??= m;
       const tStart = proj.pos[m.pStart];
       const numStart = numberingStart(text, tStart, rows[i].numbering, 0);
       const prevCh = text[numStart - 1];
-      const prevMatchEnd = i > 0 && found[i - 1] ? found[i - 1]!.pEnd === m.pStart : false;
+      const prevMatchEnd = found.slice(0, i).some((f) => f && f.pEnd === m.pStart);
       if (numStart < tStart || prevCh === undefined || BOUNDARY_BEFORE.test(prevCh) || prevMatchEnd) {
         chosen = m;
         break;
@@ -72,9 +84,19 @@ function matchLabels(text: string, proj: Projection, rows: RowDef[]): (Match | n
       p = chosen.pEnd;
     }
   }
-  // Approximate matches for the rows still missing, inside the gap their neighbours leave.
+  // Group headings: exact, inside the gap between the data rows around them.
   for (let i = 0; i < rows.length; i++) {
-    if (found[i]) continue;
+    if (!rows[i].group) continue;
+    let lo = 0;
+    for (let k = i - 1; k >= 0; k--) if (found[k]) { lo = found[k]!.pEnd; break; }
+    let hi = proj.chars.length;
+    for (let k = i + 1; k < rows.length; k++) if (found[k] && !rows[k].group) { hi = found[k]!.pStart; break; }
+    const m = findExact(proj.chars, keysOf(rows[i]), lo, hi);
+    if (m) found[i] = m;
+  }
+  // Approximate matches for the data rows still missing, inside the gap their neighbours leave.
+  for (let i = 0; i < rows.length; i++) {
+    if (found[i] || rows[i].group) continue;
     let lo = 0;
     for (let k = i - 1; k >= 0; k--) if (found[k]) { lo = found[k]!.pEnd; break; }
     let hi = proj.chars.length;
