@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Report } from '../src/types.js';
+import { TEMPLATES } from '../src/template/index.js';
 
 /** test/fixtures in the source tree (tests run from dist/test). */
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures');
@@ -22,7 +23,7 @@ export interface Truth {
   year?: number;
   published?: string;
   tables_absent?: boolean;
-  table2?: Record<string, Record<string, number> | { ambiguous_digits: string }>;
+  table2?: Record<string, Record<string, number> | number[] | { ambiguous_digits: string }>;
   table3?: Record<string, number[]>;
   table4?: number[];
   narrative?: Record<string, number>;
@@ -37,9 +38,14 @@ export function truthCells(t: Truth): [string, number | 'ambiguous'][] {
   const out: [string, number | 'ambiguous'][] = [];
   for (const [row, vals] of Object.entries(t.table3 ?? {})) vals.forEach((v, i) => out.push([`requests.${row}.${REQUEST_COLS[i]}`, v]));
   (t.table4 ?? []).forEach((v, i) => out.push([`review_litigation.${RL_GROUPS[Math.floor(i / 5)]}.${RL_COLS[i % 5]}`, v]));
-  for (const [row, vals] of Object.entries(t.table2 ?? {})) {
-    if ('ambiguous_digits' in vals) continue;
-    for (const [c, v] of Object.entries(vals)) out.push([`active.${row}.${c}`, v as number]);
+  // table2 rows are keyed by row key or by the template's label, with values as an object or in column order
+  const version = TEMPLATES[t.template === '2019' ? '2019' : '2021'].tables.active;
+  for (const [name, vals] of Object.entries(t.table2 ?? {})) {
+    if (!Array.isArray(vals) && 'ambiguous_digits' in vals) continue;
+    const row = version.rows.find((r) => r.key === name || r.label === name || (r.variants ?? []).includes(name));
+    if (!row) continue;
+    if (Array.isArray(vals)) vals.forEach((v, i) => row.columns?.[i] && out.push([`active.${row.key}.${row.columns[i].key}`, v]));
+    else for (const [c, v] of Object.entries(vals)) out.push([`active.${row.key}.${c}`, v as number]);
   }
   return out;
 }

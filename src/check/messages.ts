@@ -37,6 +37,11 @@ export const msg = {
     rule: 'table.row_unreadable', severity: 'warning',
     message: `该行数字多于模板列数，无法对应到单元格 / the row has more numbers than the template has columns`, cells,
   }),
+  columnMajor: (table: TableKey, rows: string[]): Finding => ({
+    rule: 'table.column_major', severity: 'info',
+    message: `表格「${TABLE_NAMES[table]}」的数字按列导出（先列出所有行名，再逐列列出数字），已按列还原 / numbers were extracted column by column; rebuilt by columns`,
+    cells: rows.map((r) => `${table}.${r}`),
+  }),
   layoutNotRowwise: (table: TableKey): Finding => ({
     rule: 'table.layout_not_rowwise', severity: 'warning',
     message: `表格「${TABLE_NAMES[table]}」的数字不是逐行排列（可能按列导出），无法逐行对应的单元格标为缺失 / numbers are not laid out row by row (column-major extraction?): rows without numbers are missing`,

@@ -4,6 +4,7 @@
 import type { Cell, Finding, Report, Span, TableCells, TemplateVersion } from '../types.js';
 import { columnsOf, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
 import { locateRows, locateSingleLine, type LocatedTable } from '../locate/rows.js';
+import type { ValueItem } from '../locate/tokens.js';
 import { solveTable, type SourceLine } from '../solve/table.js';
 import { msg } from '../check/messages.js';
 
@@ -39,7 +40,7 @@ function assemble(table: TableDef, solved: Map<string, Cell>): TableCells {
   return out;
 }
 
-function extractRowTable(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], extraRows: NonNullable<Report['extra_rows']>, evidence?: Map<string, number>): TableCells | null {
+function extractRowTable(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], extraRows: NonNullable<Report['extra_rows']>, evidence?: Map<string, number>, layoutHint?: LayoutHint): TableCells | null {
   const located: LocatedTable = locateRows(text, region, table);
   if (located.coverage < MIN_COVERAGE || located.numberCount === 0) {
     findings.push(msg.tableAbsent(table.key, region));
@@ -50,6 +51,7 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
   // it has cells: then the layout is not row by row (a column-major PDF extraction puts every
   // number after the last label) and the empty rows are missing, not zero.
   const overflow = located.rows.some((r) => !r.row.group && r.label && countCells(r.items) > columnsOf(table, r.row).length);
+  const rebuilt = overflow ? rebuildColumnMajor(table, located, rules, layoutHint) : new Map<string, ValueItem[]>();
   // A 2021 report that still prints the 2019 single (六)其他处理 row: its numbers are the sum of
   // the three 2021 sub-rows. The row is read as a group line of its own, the rules see it in
   // place of its members, and the members are settled afterwards (all 0 where it is 0).
@@ -70,10 +72,14 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
       findings.push(msg.rowMissing(table.key, r.row.key));
       continue;
     }
-    if (overflow && r.items.length === 0) continue;
+    if (overflow && (r.items.length === 0 || rebuilt.has(r.row.key))) {
+      const items = rebuilt.get(r.row.key);
+      if (items) lines.push({ cells: columnsOf(table, r.row).map((c) => `${table.key}.${r.row.key}.${c.key}`), items });
+      continue;
+    }
     lines.push({ cells: columnsOf(table, r.row).map((c) => `${table.key}.${r.row.key}.${c.key}`), items: r.items });
   }
-  if (overflow) findings.push(msg.layoutNotRowwise(table.key));
+  if (overflow) findings.push(rebuilt.size ? msg.columnMajor(table.key, [...rebuilt.keys()]) : msg.layoutNotRowwise(table.key));
   for (const x of located.extra) {
     extraRows.push({ table: table.key, label: x.label, values: x.items.map((it) => (it.kind === 'num' ? (it.negative ? '-' : '') + it.digits : '')), span: x.span });
     findings.push(msg.extraRow(table.key, x.label, x.after, x.span));
@@ -159,6 +165,66 @@ function checkSubtotals(table: TableDef, located: LocatedTable, cells: TableCell
   return out;
 }
 
+/** What the arithmetic proved about the extraction's layout in another table of the same report. */
+export interface LayoutHint { columnMajor: boolean }
+
+/**
+ * Tables extracted column by column (all row labels first, then every number of the first
+ * column top to bottom, then the next column …, page by page): the numbers of a block of rows
+ * all follow the block's last label. A block of k rows of C cells holding k × C numbers is
+ * rebuilt column-major when the row totals prove it (and row-major reading does not fit), or,
+ * for tables with no row arithmetic, when another table of the same report was proven so.
+ */
+function rebuildColumnMajor(table: TableDef, located: LocatedTable, rules: LinearRule[], hint?: LayoutHint): Map<string, ValueItem[]> {
+  const out = new Map<string, ValueItem[]>();
+  let block: LocatedTable['rows'] = [];
+  for (const r of located.rows) {
+    if (r.row.group || !r.label) continue;
+    const cols = columnsOf(table, r.row).length;
+    if (r.items.length === 0) {
+      if (block.length && columnsOf(table, block[0].row).length !== cols) block = [];
+      block.push(r);
+      continue;
+    }
+    if (r.items.length <= cols || !r.items.every((it) => it.kind === 'num')) { block = []; continue; }
+    // the overflowing row closes the block when it has the block's width; else it has its own cells last
+    const rows = block.length && columnsOf(table, block[0].row).length === cols ? [...block, r] : block;
+    const width = rows.length ? columnsOf(table, rows[0].row).length : cols;
+    const needed = rows.length * width + (rows.includes(r) ? 0 : cols);
+    block = [];
+    if (!rows.length || r.items.length !== needed) continue;
+    const k = rows.length;
+    const colMajor = rows.map((_, i) => Array.from({ length: width }, (_, c) => r.items[c * k + i]));
+    const rowMajor = rows.map((_, i) => r.items.slice(i * width, (i + 1) * width));
+    const fits = (grid: ValueItem[][]) => countRowTotals(table, rows.map((x) => x.row.key), grid, rules);
+    const cm = fits(colMajor), rm = fits(rowMajor);
+    const useColumnMajor = cm.checked > 0 ? cm.holding === cm.checked && rm.holding < rm.checked : hint?.columnMajor === true;
+    if (!useColumnMajor) continue;
+    rows.forEach((x, i) => out.set(x.row.key, colMajor[i]));
+    if (!rows.includes(r)) out.set(r.row.key, r.items.slice(k * width));
+  }
+  return out;
+}
+
+/** How many of the rows' own total rules hold in a candidate grid of single-number items. */
+function countRowTotals(table: TableDef, keys: string[], grid: ValueItem[][], rules: LinearRule[]): { checked: number; holding: number } {
+  let checked = 0, holding = 0;
+  keys.forEach((key, i) => {
+    const cols = columnsOf(table, table.rows.find((r) => r.key === key)!).map((c) => c.key);
+    for (const rule of rules) {
+      const terms = rule.terms.map((t) => t.cell.split('.'));
+      if (!terms.every(([, row]) => row === key)) continue;
+      checked++;
+      const sum = rule.terms.reduce((acc, t, j) => {
+        const item = grid[i][cols.indexOf(terms[j][2])];
+        return acc + t.coef * (item && item.kind === 'num' ? Number(item.digits) * (item.negative ? -1 : 1) : 0);
+      }, 0);
+      if (Math.abs(sum) < 1e-9) holding++;
+    }
+  });
+  return { checked, holding };
+}
+
 /** Fewest cells the items can fill: every item at least one, and a digit run never fills less. */
 function countCells(items: SourceLine['items']): number {
   return items.length;
@@ -204,7 +270,10 @@ export function extractTables(text: string, version: TemplateVersion, regions: R
   const findings: Finding[] = [];
   const extraRows: NonNullable<Report['extra_rows']> = [];
   const tables = {} as Record<TableKey, TableCells | null>;
-  for (const key of ['active', 'requests', 'review_litigation'] as const) {
+  // table 三 first: its arithmetic can prove a column-major extraction, which table 二 (no
+  // arithmetic of its own) then follows.
+  const hint: LayoutHint = { columnMajor: false };
+  for (const key of ['requests', 'active', 'review_litigation'] as const) {
     const def = template.tables[key];
     const region = regions[key];
     if (!region) {
@@ -214,7 +283,8 @@ export function extractTables(text: string, version: TemplateVersion, regions: R
     }
     tables[key] = def.singleLine
       ? extractSingleLine(text, region, def, template.rules, findings, evidence)
-      : extractRowTable(text, region, def, template.rules, findings, extraRows, evidence);
+      : extractRowTable(text, region, def, template.rules, findings, extraRows, evidence, hint);
+    if (key === 'requests' && findings.some((f) => f.rule === 'table.column_major' && f.cells.some((c) => c.startsWith('requests.')))) hint.columnMajor = true;
   }
   return { tables, findings, extraRows };
 }

@@ -69,7 +69,8 @@ export function valueItems(text: string, from: number, to: number, opts: { allow
     }
     if (BLANK_MARKS.has(ch)) {
       // A mark inside words (无法, 无正当理由, 本年增/减) is label text, not a blank cell.
-      const standalone = !isWordChar(text[i - 1]) && !isWordChar(text[i + 1]);
+      // 无 right after a closing bracket is a heading cut short ((四)无 / 法提供), not a cell.
+      const standalone = !isWordChar(text[i - 1]) && !isWordChar(text[i + 1]) && !(ch === '无' && /[)）]/.test(text[i - 1] ?? ''));
       if (standalone) {
         items.push({ kind: 'blank', span: [i, i + 1] });
         contentSincePipe = true;
