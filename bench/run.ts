@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument, parseReport } from '../src/parse.js';
 import { generateReport, mulberry32, TEXT_FORMS, type TextForm } from '../src/generate/report.js';
+import { benchPdf } from './pdf.js';
 
 const arg = (name: string, dflt: number) => {
   const i = process.argv.indexOf(name);
@@ -37,6 +38,16 @@ console.log(`generated text reports: ${n} parsed in ${(total / 1000).toFixed(2)}
 console.log(`per form (reports/s): ${[...perForm].map(([f, v]) => `${f} ${(v.n / (v.ms / 1000)).toFixed(0)}`).join(', ')}`);
 console.log(`peak RSS: ${(peak / 1048576).toFixed(0)} MB sampled, ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB max`);
 
+// HTML: the same generated reports as web pages (tables as <table>, blocks as <p>).
+const toHtml = (text: string) => '<html><head><meta charset="utf-8"></head><body><div class="article">' + text.split('\n').map((l) => (l.includes('|')
+  ? `<table><tr>${l.split('|').slice(0, -1).map((c) => `<td>${c.trim() || '&nbsp;'}</td>`).join('')}</tr></table>`
+  : `<p>${l.replace(/&/g, '&amp;').replace(/</g, '&lt;')}</p>`)).join('') + '</div></body></html>';
+const pages = reports.filter((g) => g.form === 'pipes').slice(0, 300).map((g) => Buffer.from(toHtml(g.text)));
+const h0 = process.hrtime.bigint();
+for (const b of pages) parseReport(b);
+const hms = Number(process.hrtime.bigint() - h0) / 1e6;
+console.log(`HTML pages: ${pages.length} parsed at ${(pages.length / (hms / 1000)).toFixed(0)} reports/s (mean ${(hms / pages.length).toFixed(2)} ms)`);
+
 // The real dev corpus, when it is there: text inputs per report, PDFs per page.
 const corpus = join(process.cwd(), '..', 'shared', 'corpus', 'dev', 'input');
 if (existsSync(corpus)) {
@@ -44,15 +55,20 @@ if (existsSync(corpus)) {
   for (const f of files) {
     const bytes = readFileSync(join(corpus, f));
     const runs = f.endsWith('.pdf') ? 3 : 20;
-    let pages = 0;
+    const pages = 0;
     const s = process.hrtime.bigint();
     for (let i = 0; i < runs; i++) {
       try {
-        const r = await parseDocument(bytes, { path: f });
-        pages = (r as { source: { pages?: number } }).source.pages ?? pages;
+        await parseDocument(bytes, { path: f });
       } catch { /* a format not yet supported */ }
     }
     const ms = Number(process.hrtime.bigint() - s) / 1e6 / runs;
     console.log(`corpus ${f}: ${ms.toFixed(1)} ms per report${pages ? `, ${(pages / (ms / 1000)).toFixed(1)} pages/s` : ''}`);
+  }
+  const pdfs = files.filter((f) => f.endsWith('.pdf')).map((f) => join(corpus, f));
+  if (pdfs.length) {
+    await benchPdf(pdfs); // warm-up: fonts and cmaps
+    const b = await benchPdf(pdfs);
+    console.log(`PDF decoding (dev corpus, warm): ${b.pages} pages in ${b.seconds.toFixed(2)} s = ${(b.pages / b.seconds).toFixed(1)} pages/s`);
   }
 }

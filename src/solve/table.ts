@@ -59,7 +59,7 @@ interface CrossRule {
 const EPS = 1e-9;
 
 export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: SolveOptions = {}): SolveResult {
-  const lineBudget = opts.lineBudget ?? 200_000;
+  const lineBudget = opts.lineBudget ?? 60_000;
   const tableBudget = opts.tableBudget ?? 30_000;
   const maxSolutions = opts.maxSolutions ?? 64;
 
