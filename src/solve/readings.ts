@@ -107,6 +107,35 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
   };
 
   // k: item index; off: digits of items[k] already used; col: next cell.
+  // Sum rules (total = sum of parts ≥ 0, total after its parts): once the parts placed so far
+  // add up to more digits than the digits left could still give the total, no reading follows.
+  const digitsFrom = new Array<number>(n + 1).fill(0);
+  for (let k = n - 1; k >= 0; k--) {
+    const it = items[k];
+    digitsFrom[k] = digitsFrom[k + 1] + (it.kind === 'num' ? it.digits.length : 0);
+  }
+  const sumRulesAt: { parts: number[]; total: number }[][] = Array.from({ length: ncols }, () => []);
+  for (const r of rules) {
+    if (r.totalCol === undefined) continue;
+    const ti = r.cols.indexOf(r.totalCol);
+    const isSum = r.coefs[ti] === 1 && r.coefs.every((c, i) => i === ti || c === -1);
+    const parts = r.cols.filter((c) => c !== r.totalCol);
+    if (!isSum || parts.some((c) => c > r.totalCol!)) continue;
+    for (const c of parts) sumRulesAt[c].push({ parts, total: r.totalCol });
+  }
+  const sumTooLong = (col: number, k: number, off: number): boolean => {
+    for (const r of sumRulesAt[col]) {
+      let sum = 0;
+      for (const c of r.parts) if (c <= col) sum += values[c];
+      if (sum <= 0) continue;
+      // cells between this one and the total, and after the total, need a digit each unless they may be blank
+      const between = allowImplicit ? 0 : r.total - col - 1 + (ncols - r.total - 1);
+      const left = digitsFrom[k] - off - between;
+      if (String(sum).length > left) return true;
+    }
+    return false;
+  };
+
   const dfs = (k: number, off: number, col: number, violations: number): void => {
     if (exhausted) return;
     if (++nodes > opts.budget) {
@@ -121,6 +150,7 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
     const need = minNeeded(k);
     if (need > remainingCols) return;
     const next = () => {
+      if (opts.strict && sumRulesAt[col].length && sumTooLong(col, nextK, nextOff)) return;
       const added = checkAt[col + 1].length ? evaluate(col + 1) : 0;
       if (opts.strict && added > 0) return;
       dfs(nextK, nextOff, col + 1, violations + added);
