@@ -123,13 +123,17 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
     if (!isSum || parts.some((c) => c > r.totalCol!)) continue;
     for (const c of parts) sumRulesAt[c].push({ parts, total: r.totalCol });
   }
+  // A total that may still be blank (dropped, or a blank mark ahead) needs no digits: no bound then.
+  const blanksFrom = new Array<boolean>(n + 1).fill(false);
+  for (let k = n - 1; k >= 0; k--) blanksFrom[k] = blanksFrom[k + 1] || items[k].kind === 'blank';
   const sumTooLong = (col: number, k: number, off: number): boolean => {
+    if (allowImplicit || blanksFrom[k]) return false;
     for (const r of sumRulesAt[col]) {
       let sum = 0;
       for (const c of r.parts) if (c <= col) sum += values[c];
       if (sum <= 0) continue;
       // cells between this one and the total, and after the total, need a digit each unless they may be blank
-      const between = allowImplicit ? 0 : r.total - col - 1 + (ncols - r.total - 1);
+      const between = r.total - col - 1 + (ncols - r.total - 1);
       const left = digitsFrom[k] - off - between;
       if (String(sum).length > left) return true;
     }
