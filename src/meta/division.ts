@@ -48,15 +48,29 @@ function load(): Map<string, Division[]> {
     }
   };
   walk(tree, null, 1);
-  // Townships and streets (乡镇/街道): one CSV line each.
-  const streets = readFileSync(join(dist, 'streets.csv'), 'utf8').split('\n');
-  for (let i = 1; i < streets.length; i++) {
-    const m = streets[i].match(/^(\d+),"([^"]+)",(\d+)/);
-    if (!m) continue;
-    add({ code: m[1], name: m[2], parent: byCode.get(m[3]) ?? null, depth: 4 });
-  }
   index = map;
+  loadedByCode = byCode;
+  distDir = dist;
   return map;
+}
+
+let loadedByCode: Map<string, Division> | null = null;
+let distDir = '';
+let streetsLoaded = false;
+
+/** Townships and streets (乡镇/街道, 1.6 MB): read only for names that need them. */
+function loadStreets(map: Map<string, Division[]>) {
+  if (streetsLoaded || !loadedByCode) return;
+  streetsLoaded = true;
+  const lines = readFileSync(join(distDir, 'streets.csv'), 'utf8').split('\n');
+  for (let i = 1; i < lines.length; i++) {
+    const m = lines[i].match(/^(\d+),"([^"]+)",(\d+)/);
+    if (!m) continue;
+    const d: Division = { code: m[1], name: m[2], parent: loadedByCode.get(m[3]) ?? null, depth: 4 };
+    const list = map.get(d.name) ?? [];
+    list.push(d);
+    map.set(d.name, list);
+  }
 }
 
 /** Short forms: 番禺区 is also written 番禺; 广东省 → 广东. Only the full names are indexed. */
@@ -96,6 +110,7 @@ function levelOf(name: string, deepest: Division | null): BodyLevel | null {
 export function placeOf(name: string | null, context = ''): BodyPlace {
   if (!name) return { level: null, region: null, code: null };
   const map = load();
+  if (/(乡|镇|街道|苏木)/.test(name)) loadStreets(map);
   // chains of divisions spelled one after another in the name
   let best: Division[][] = [];
   let bestLen = 0;
