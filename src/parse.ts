@@ -160,6 +160,17 @@ export function parseDecoded(decoded: DecodedDocument, bytes: Uint8Array, option
     subheadings: sec.key === 'overview' || sec.key === 'problems' ? subheadings(text, sec.body) : [],
   }));
   if (extraRows.length) report.extra_rows = extraRows;
+  // OCR'd digits are never certain: the reading is kept as the sole candidate, never as a value.
+  if (decoded.ocr) {
+    for (const table of Object.values(report.tables)) {
+      for (const row of Object.values(table ?? {})) {
+        for (const [k, cell] of Object.entries(row)) {
+          if (cell.status === 'read' || cell.status === 'inferred' || cell.status === 'blank') row[k] = { value: null, status: 'ambiguous', candidates: [cell.value as number], ocr: true, ...(cell.span ? { span: cell.span } : {}) };
+          else if (cell.status === 'ambiguous') cell.ocr = true;
+        }
+      }
+    }
+  }
   if (decoded.boxes?.length) attachBoxes(report.tables, decoded.boxes, norm.toOriginal);
   if (options.includeText) report.text = text;
   return report;

@@ -20,6 +20,8 @@ export interface Cell {
   /** PDF: the page (1-based) and box [x, y, width, height] (PDF units, origin top-left) the cell was read from. */
   page?: number;
   box?: [number, number, number, number];
+  /** Read from OCR text: less certain than a text layer. */
+  ocr?: boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -14,6 +14,7 @@ const USAGE = `用法 / usage:
 选项 / options:
   --max-bytes N    最大输入字节数（默认 ${DEFAULT_MAX_BYTES}）
   --text           在 JSON 中附上规范化文本（span 所指）
+  --ocr            扫描件 PDF 用文字识别（需要 pdftoppm、tesseract 和 chi_sim）
 退出码 / exit codes: 0 正常, 1 有错误级问题 (check), 2 输入无法读取`;
 
 async function readInput(path: string, maxBytes: number): Promise<Uint8Array> {
@@ -42,9 +43,9 @@ async function readInput(path: string, maxBytes: number): Promise<Uint8Array> {
   }
 }
 
-async function parseOne(path: string, opts: { maxBytes: number; includeText: boolean }): Promise<Report> {
+async function parseOne(path: string, opts: { maxBytes: number; includeText: boolean; ocr?: boolean }): Promise<Report> {
   const bytes = await readInput(path, opts.maxBytes);
-  return parseDocument(bytes, { path: path === '-' ? '(stdin)' : path, maxBytes: opts.maxBytes, includeText: opts.includeText });
+  return parseDocument(bytes, { path: path === '-' ? '(stdin)' : path, maxBytes: opts.maxBytes, includeText: opts.includeText, limits: { ocr: !!opts.ocr } });
 }
 
 function errorLine(path: string, err: unknown): string {
@@ -68,11 +69,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   let maxBytes = DEFAULT_MAX_BYTES;
   let includeText = false;
+  let ocr = false;
   const files: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === '--json') continue;
     else if (a === '--text') includeText = true;
+    else if (a === '--ocr') ocr = true;
     else if (a === '--max-bytes') maxBytes = Number(rest[++i]);
     else if (a.startsWith('--') ) {
       process.stderr.write(`gongkai: 未知选项 ${a} / unknown option\n${USAGE}\n`);
@@ -91,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
     let code = 0;
     for (const f of files) {
       try {
-        const report = await parseOne(f, { maxBytes, includeText });
+        const report = await parseOne(f, { maxBytes, includeText, ocr });
         process.stdout.write(JSON.stringify(report) + '\n');
       } catch (err) {
         process.stderr.write(errorLine(f, err) + '\n');
@@ -106,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     let code = 0;
     for (const f of files) {
       try {
-        const report = await parseOne(f, { maxBytes, includeText: false });
+        const report = await parseOne(f, { maxBytes, includeText: false, ocr });
         process.stdout.write(renderCheck(report, st) + '\n\n');
         if (report.findings.some((x) => x.severity === 'error') && code === 0) code = 1;
       } catch (err) {

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import type { Finding } from '../types.js';
 import { InputError } from '../types.js';
 import type { Box, DecodedDocument, DecodeLimits } from './types.js';
+import { ocrAvailable, ocrPdf } from './ocr.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 
@@ -906,7 +907,15 @@ export async function decodePdf(bytes: Uint8Array, limits: DecodeLimits, options
           ? '该 PDF 的文字层无法解码（字体缺少编码映射），无法读取表格 / the PDF text layer cannot be decoded (fonts without a Unicode map)'
           : '该 PDF 没有文字层（扫描件），无法读取表格 / the PDF has no text layer (scanned)',
       });
-      if (limits.ocr) findings.push(ocrUnavailable());
+      if (limits.ocr) {
+        const tools = ocrAvailable();
+        const text = tools.ok ? ocrPdf(bytes, numPages, limits) : null;
+        if (text && text.trim()) {
+          findings.push({ rule: 'pdf.ocr', severity: 'warning', cells: [], message: '表格由文字识别（OCR）读出，数字可能识别有误，请对照原件核对 / read by OCR: numbers may be misrecognised, check them against the original' });
+          return { format: 'pdf', encoding: 'binary', text, boxes: [], findings, pages: numPages, ocr: true };
+        }
+        findings.push(ocrUnavailable(tools.missing));
+      }
       return { format: 'pdf', encoding: 'binary', text: '', boxes: [], findings, pages: numPages };
     }
     const textless = pages.filter((p) => p.items.length === 0 && !unreadable.includes(p.page)).map((p) => p.page);
@@ -947,14 +956,7 @@ function undecodable(pages: PageData[]): boolean {
   return all > 0 && bad / all >= 0.3;
 }
 
-function ocrUnavailable(): Finding {
-  let tesseract = false;
-  try {
-    tesseract = spawnSync('tesseract', ['--version'], { timeout: 5000 }).status === 0;
-  } catch {
-    tesseract = false;
-  }
-  const why = tesseract ? '本程序尚不支持把 PDF 页面渲染成图片' : '未安装 tesseract';
-  const whyEn = tesseract ? 'rendering PDF pages to images is not supported here' : 'tesseract is not installed';
-  return { rule: 'pdf.ocr_unavailable', severity: 'info', cells: [], message: `无法进行文字识别（OCR）：${why}；OCR 需要 tesseract（chi_sim）和 PDF 渲染器 / OCR unavailable: ${whyEn}; it needs tesseract (chi_sim) and a PDF renderer` };
+function ocrUnavailable(missing: string[]): Finding {
+  const what = missing.length ? missing.join('、') : 'pdftoppm / tesseract';
+  return { rule: 'pdf.ocr_unavailable', severity: 'info', cells: [], message: `无法进行文字识别（OCR）：缺少 ${what} / OCR unavailable: missing ${what}` };
 }

@@ -26,6 +26,8 @@ export interface DecodedDocument {
   /** Facts about the document itself (no text layer, OCR used, …). */
   findings?: Finding[];
   pages?: number;
+  /** The text came from OCR: every number read from it is less certain. */
+  ocr?: boolean;
 }
 
 export interface DecodeLimits {
