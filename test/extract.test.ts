@@ -67,3 +67,23 @@ test('a blank 总计 in the pipes form beside non-zero parts is inferred; a blan
   assert.deepEqual([req.granted.total.value, req.granted.total.status], [1, 'inferred']);
   assert.deepEqual([req.denied_state_secret.commercial.value, req.denied_state_secret.commercial.status], [0, 'blank']);
 });
+
+test('an added 法人或其他组织 subtotal column is found by the arithmetic, dropped and checked', () => {
+  const rows = T.rows.filter((r) => !r.group);
+  const vals = (k: string): number[] => (k === 'new_received' || k === 'total' ? [2, 1, 0, 0, 0, 1, 4] : k === 'granted' ? [2, 1, 0, 0, 0, 1, 4] : [0, 0, 0, 0, 0, 0, 0]);
+  // the subtotal (commercial … other) printed after 其他, before 总计; one row has it wrong
+  const text = report((k) => {
+    if (T.rows.find((x) => x.key === k)!.group) return '';
+    const v = vals(k);
+    const sub = k === 'granted' ? 3 : v.slice(1, 6).reduce((a, b) => a + b, 0);
+    return [...v.slice(0, 6), sub, v[6]].join(' | ') + ' |';
+  });
+  const r = parseReport(text);
+  const req = r.tables.requests!;
+  assert.deepEqual(['natural_person', 'commercial', 'other', 'total'].map((c) => req.new_received[c].value), [2, 1, 1, 4]);
+  assert.equal(req.granted.total.value, 4);
+  assert.ok(r.findings.some((f) => f.rule === 'table.extra_column'));
+  const sub = r.findings.find((f) => f.rule === 'requests.extra_subtotal');
+  assert.ok(sub && sub.cells.includes('requests.granted.commercial'), 'the wrong subtotal of granted is reported');
+  assert.equal(rows.length, 25);
+});

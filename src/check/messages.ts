@@ -42,6 +42,11 @@ export const msg = {
     message: `表格「${TABLE_NAMES[table]}」的数字按列导出（先列出所有行名，再逐列列出数字），已按列还原 / numbers were extracted column by column; rebuilt by columns`,
     cells: rows.map((r) => `${table}.${r}`),
   }),
+  extraColumn: (table: TableKey, index: number): Finding => ({
+    rule: 'table.extra_column', severity: 'info',
+    message: `表格「${TABLE_NAMES[table]}」多出一列（第 ${index + 1} 列数字，如“法人或其他组织”小计），已核对但不计入模板单元格 / an extra column (e.g. an organisation subtotal) was found, checked and not mapped`,
+    cells: [],
+  }),
   layoutNotRowwise: (table: TableKey): Finding => ({
     rule: 'table.layout_not_rowwise', severity: 'warning',
     message: `表格「${TABLE_NAMES[table]}」的数字不是逐行排列（可能按列导出），无法逐行对应的单元格标为缺失 / numbers are not laid out row by row (column-major extraction?): rows without numbers are missing`,
@@ -62,10 +67,10 @@ export const msg = {
     message: `表格中有模板以外的行「${label}」（位于 ${after} 之后），已保留但不计入模板单元格 / a row not in the template, kept but not mapped`,
     cells: [], span,
   }),
-  extraSubtotal: (table: TableKey, label: string, column: string, value: number, sum: number, cells: string[], span: Span): Finding => ({
+  extraSubtotal: (table: TableKey, label: string, column: string, value: number, sum: number, cells: string[], span?: Span): Finding => ({
     rule: `${table}.extra_subtotal`, severity: 'warning',
-    message: `模板以外的「${label}」行在“${column}”列为 ${value}，而所属各项之和为 ${sum} / an added subtotal row does not equal the sum of its members`,
-    cells, span,
+    message: `模板以外的「${label}」在“${column}”为 ${value}，而所属各项之和为 ${sum} / an added subtotal does not equal the sum of its members`,
+    cells, ...(span ? { span } : {}),
   }),
   searchBudget: (table: TableKey): Finding => ({
     rule: 'solve.budget', severity: 'warning',

@@ -50,6 +50,7 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
   // A row with no value at all is an all-blank row — unless another row holds more numbers than
   // it has cells: then the layout is not row by row (a column-major PDF extraction puts every
   // number after the last label) and the empty rows are missing, not zero.
+  const extraColumn = table.key === 'requests' ? dropExtraColumn(table, located, rules, findings) : null;
   const overflow = located.rows.some((r) => !r.row.group && r.label && countCells(r.items) > columnsOf(table, r.row).length);
   const rebuilt = overflow ? rebuildColumnMajor(table, located, rules, layoutHint) : new Map<string, ValueItem[]>();
   // A 2021 report that still prints the 2019 single (六)其他处理 row: its numbers are the sum of
@@ -87,6 +88,7 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
   const groupRules = groupRow ? rules.map((rule) => substituteGroup(rule, table.key, groupRow!)) : rules;
   const solveRules = groupRow ? [...groupRules, ...groupRowTotals(table, groupRow.key)] : groupRules;
   const cells = assembleSolved(table, lines, solveRules, findings, evidence, groupRow ? [groupRow.key] : []);
+  if (extraColumn) findings.push(...checkExtraColumn(table, cells, extraColumn));
   if (groupRow) settleMembers(table, cells, groupRow, findings);
   findings.push(...checkSubtotals(table, located, cells));
   return cells;
@@ -161,6 +163,51 @@ function checkSubtotals(table: TableDef, located: LocatedTable, cells: TableCell
       const v = Number(nums[i].kind === 'num' ? nums[i].digits : 0);
       if (v !== sum) out.push(msg.extraSubtotal(table.key, x.label, c.label, v, sum, members.map((m) => `${table.key}.${m.key}.${c.key}`), x.span));
     });
+  }
+  return out;
+}
+
+/**
+ * A 法人或其他组织 subtotal column added to table 三 (8 numbers a row, spec §4.1): found when most
+ * rows have one number more than the template's columns, and placed where dropping it makes the
+ * row totals hold. The column is taken out of the rows (mutating `located`), never mapped onto a
+ * template column, and checked afterwards against the sum of the organisation columns.
+ */
+function dropExtraColumn(table: TableDef, located: LocatedTable, rules: LinearRule[], findings: Finding[]): { index: number; values: Map<string, number> } | null {
+  const C = table.columns.length;
+  const rows = located.rows.filter((r) => !r.row.group && r.label && r.items.length > 0);
+  const wide = rows.filter((r) => r.items.length === C + 1 && r.items.every((it) => it.kind === 'num' || it.kind === 'blank'));
+  if (rows.length < 4 || wide.length < rows.length * 0.6) return null;
+  const num = (it: ValueItem) => (it.kind === 'num' ? Number(it.digits) * (it.negative ? -1 : 1) : 0);
+  let best = { index: -1, score: 0 };
+  for (let j = 0; j <= C; j++) {
+    let score = 0;
+    for (const r of wide) {
+      const grid = [r.items.filter((_, i) => i !== j)];
+      const fit = countRowTotals(table, [r.row.key], grid, rules);
+      if (fit.checked && fit.holding === fit.checked) score++;
+    }
+    if (score > best.score) best = { index: j, score };
+  }
+  if (best.index < 0 || best.score < wide.length * 0.8) return null;
+  const values = new Map<string, number>();
+  for (const r of wide) {
+    values.set(r.row.key, num(r.items[best.index]));
+    r.items = r.items.filter((_, i) => i !== best.index);
+  }
+  findings.push(msg.extraColumn(table.key, best.index));
+  return { index: best.index, values };
+}
+
+/** The dropped subtotal column must equal the sum of the organisation columns (requests.extra_subtotal). */
+function checkExtraColumn(table: TableDef, cells: TableCells, extra: { values: Map<string, number> }): Finding[] {
+  const out: Finding[] = [];
+  const org = table.columns.filter((c) => c.parent === '法人或其他组织');
+  for (const [row, v] of extra.values) {
+    const parts = org.map((c) => cells[row]?.[c.key]);
+    if (parts.some((p) => !p || p.value === null || p.status === 'ambiguous' || p.status === 'missing')) continue;
+    const sum = parts.reduce((a, p) => a + (p!.value as number), 0);
+    if (sum !== v) out.push(msg.extraSubtotal(table.key, `${row} 法人或其他组织小计`, '小计', v, sum, org.map((c) => `${table.key}.${row}.${c.key}`)));
   }
   return out;
 }
