@@ -90,3 +90,13 @@ test('bad inputs: empty, binary and non-report text are refused with a clear Inp
   assert.throws(() => parseReport(new Uint8Array([0, 1, 2, 3, 0, 0, 255, 254, 0, 9, 0, 0, 0, 7])), InputError);
   assert.throws(() => parseReport('今天天气很好，我们去公园散步。'), (e: unknown) => e instanceof InputError && /不是政府信息公开工作年度报告/.test(e.message));
 });
+
+test('sections: a table of contents at the top is skipped, the real headings are used', () => {
+  const toc = '目录\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n六、其他需要报告的事项\n';
+  const body = '一、总体情况\n本年度工作正常开展。\n二、主动公开政府信息情况\n表一\n三、收到和处理政府信息公开申请情况\n表二\n四、政府信息公开行政复议、行政诉讼情况\n表三\n五、存在的主要问题及改进情况\n问题\n六、其他需要报告的事项\n无。';
+  const text = toc + body;
+  const hits = locateSections(text, SECTIONS);
+  assert.equal(hits.length, 6);
+  assert.ok(hits[0].heading[0] >= toc.length);
+  assert.equal(text.slice(hits[2].body[0], hits[2].body[1]).trim(), '表二');
+});

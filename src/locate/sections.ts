@@ -38,7 +38,18 @@ function atLineStart(text: string, index: number): boolean {
  * skipped because they carry no number and do not start a line.
  */
 export function locateSections(text: string, sections: SectionDef[]): SectionHit[] {
-  const proj = project(text);
+  const hits = locateFrom(text, sections, 0);
+  // A table of contents lists the headings one after another with nothing between them: the
+  // report's real sections come after it.
+  if (hits.length >= 4 && hits.slice(0, -1).every((h) => h.body[1] - h.body[0] < 40)) {
+    const again = locateFrom(text, sections, hits[hits.length - 1].heading[1]);
+    if (again.length >= hits.length - 1) return again;
+  }
+  return hits;
+}
+
+function locateFrom(text: string, sections: SectionDef[], fromOffset: number): SectionHit[] {
+  const proj = project(text, fromOffset);
   const hits: { def: SectionDef; start: number; end: number }[] = [];
   let from = 0; // projection index
   for (const def of sections) {
