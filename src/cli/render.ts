@@ -58,7 +58,7 @@ function renderTable(def: TableDef, cells: Report['tables']['active'], st: Style
       flush();
       lastCaption = row.caption ?? '';
       lines.push(st.bold(`  ${lastCaption}`));
-      grid.push(['信息内容', ...cols.map((c) => c.label)]);
+      grid.push([def.labelHeader ?? '', ...cols.map((c) => c.label)]);
     } else if (def.key !== 'active' && grid.length === 0) {
       grid.push(['', ...cols.map((c) => c.label)]);
     }

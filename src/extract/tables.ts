@@ -202,12 +202,13 @@ function dropExtraColumn(table: TableDef, located: LocatedTable, rules: LinearRu
 /** The dropped subtotal column must equal the sum of the organisation columns (requests.extra_subtotal). */
 function checkExtraColumn(table: TableDef, cells: TableCells, extra: { values: Map<string, number> }): Finding[] {
   const out: Finding[] = [];
-  const org = table.columns.filter((c) => c.parent === '法人或其他组织');
+  const orgParent = table.groupHeaders?.[1];
+  const org = table.columns.filter((c) => c.parent === orgParent);
   for (const [row, v] of extra.values) {
     const parts = org.map((c) => cells[row]?.[c.key]);
     if (parts.some((p) => !p || p.value === null || p.status === 'ambiguous' || p.status === 'missing')) continue;
     const sum = parts.reduce((a, p) => a + (p!.value as number), 0);
-    if (sum !== v) out.push(msg.extraSubtotal(table.key, `${row} 法人或其他组织小计`, '小计', v, sum, org.map((c) => `${table.key}.${row}.${c.key}`)));
+    if (sum !== v) out.push(msg.extraSubtotal(table.key, `${row} ${orgParent ?? ''}小计`, '小计', v, sum, org.map((c) => `${table.key}.${row}.${c.key}`)));
   }
   return out;
 }

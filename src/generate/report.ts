@@ -129,7 +129,8 @@ function renderActive(t: TableDef, cells: Record<string, number>, o: RenderOpts)
     if (r.caption !== caption) {
       caption = r.caption!;
       out.push(caption);
-      out.push(o.form === 'lines' ? ['信息内容', ...cols.map((c) => c.label)].join('\n') : ['信息内容', ...cols.map((c) => c.label)].join(o.form === 'pipes' ? ' | ' : ' '));
+      const head = [t.labelHeader ?? '', ...cols.map((c) => c.label)];
+      out.push(head.join(o.form === 'lines' ? '\n' : o.form === 'pipes' ? ' | ' : ' '));
     }
     // money and signed cells are never blanked: a blank there is not a 0 one can tell apart
     out.push(renderRow(r.label, cols.map((c) => cells[`active.${r.key}.${c.key}`]), o, cols.map(() => false)));
@@ -138,8 +139,9 @@ function renderActive(t: TableDef, cells: Record<string, number>, o: RenderOpts)
 }
 
 function renderRequests(t: TableDef, cells: Record<string, number>, o: RenderOpts): string[] {
-  const out: string[] = ['(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)', '申请人情况', '自然人', '法人或其他组织', '总计',
-    ...t.columns.filter((c) => c.parent === '法人或其他组织').map((c) => c.label)];
+  const [outer, org] = t.groupHeaders ?? [];
+  const out: string[] = [t.note ?? '', outer, t.columns[0].label, org, t.columns[t.columns.length - 1].label,
+    ...t.columns.filter((c) => c.parent === org).map((c) => c.label)];
   if (o.form === 'pipes') out.splice(0, out.length, out.join(' | '));
   for (const r of t.rows) {
     const label = `${r.numbering ?? ''}${r.label}`;

@@ -145,7 +145,7 @@ export function locateRows(text: string, region: Span, table: TableDef): Located
 
 /** Header and caption words of a table (column labels, parent headers, captions): never rows. */
 function headerWords(table: TableDef): string[] {
-  const words = new Set<string>(['信息内容', '申请人情况', '法人或其他组织', '第二十条', '项']);
+  const words = new Set<string>([table.labelHeader, table.note, ...(table.groupHeaders ?? [])].filter((w): w is string => !!w).map(labelKey));
   for (const row of table.rows) {
     for (const c of columnsOf(table, row)) {
       words.add(labelKey(c.label));

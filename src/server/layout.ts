@@ -57,12 +57,6 @@ export function displayText(s: string): string {
   return s.replace(/\(/g, '（').replace(/\)/g, '）').replace(/,/g, '，').replace(/:/g, '：').replace(/;/g, '；');
 }
 
-/**
- * The first header cell of table 二's sub-tables. The template data has no field for it (the CLI
- * renderer spells it too); it belongs in src/template/ once that module grows a place for it.
- */
-const ACTIVE_ROW_HEAD = '信息内容';
-
 export function templateLayout(version: TemplateVersion): TemplateLayout {
   const def = TEMPLATES[version];
   return {
@@ -111,7 +105,7 @@ function captionedGrid(table: TableDef): Pick<TableLayout, 'columns' | 'headerRo
     if (sig !== signature) {
       signature = sig;
       rows.push([
-        { kind: 'head', text: ACTIVE_ROW_HEAD },
+        { kind: 'head', text: displayText(table.labelHeader ?? '') },
         ...cols.map((c, i) => ({ kind: 'head' as const, text: displayText(c.label), column: c.key, ...(colSpans[i] > 1 ? { colspan: colSpans[i] } : {}) })),
       ]);
     }
@@ -181,12 +175,9 @@ function columnLeaves(columns: ColumnDef[]): Leaf[] {
   });
 }
 
-/** The balance note of table 三's corner, from the template's own balance rule. */
-function cornerNote(def: TemplateDef, table: TableDef): string {
-  const rule = def.rules.find((r) => r.id === `${table.key}.balance`);
-  const zh = rule?.statement.split(' / ')[0] ?? '';
-  const body = zh.includes('：') ? zh.slice(zh.indexOf('：') + 1) : '';
-  return body ? `（本列数据的勾稽关系：${body}）` : '';
+/** The note in table 三's corner, as the template prints it. */
+function cornerNote(_def: TemplateDef, table: TableDef): string {
+  return table.note ? displayText(table.note) : '';
 }
 
 /** Table 三: a header over the columns, then rows with their numbering in nested label columns. */

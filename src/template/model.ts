@@ -61,6 +61,12 @@ export interface TableDef {
   rows: RowDef[];
   /** Default columns (requests: applicant columns). */
   columns: ColumnDef[];
+  /** Header of the label column (二: 信息内容). */
+  labelHeader?: string;
+  /** The in-table note of the header (三: the 勾稽关系 note). */
+  note?: string;
+  /** Column headers that group others (申请人情况, 法人或其他组织 …), outermost first. */
+  groupHeaders?: string[];
   /**
    * review_litigation is printed as one data row of 15 numbers under a three-row header: the
    * table's "rows" are the three groups, read together in this order from one line of numbers.

@@ -104,7 +104,7 @@ const OUTCOME_COLUMNS: ColumnDef[] = [
 ];
 
 const REVIEW_LITIGATION: TableDef = {
-  key: 'review_litigation',
+  key: 'review_litigation', groupHeaders: ['行政复议', '行政诉讼'],
   headingNumber: '四',
   heading: '政府信息公开行政复议、行政诉讼情况',
   singleLine: true,
@@ -121,7 +121,7 @@ const REVIEW_LITIGATION: TableDef = {
 const col = (key: string, label: string, extra: Partial<ColumnDef> = {}): ColumnDef => ({ key, label, ...extra });
 
 const ACTIVE_2021: TableDef = {
-  key: 'active', headingNumber: '二', heading: '主动公开政府信息情况', columns: [],
+  key: 'active', headingNumber: '二', heading: '主动公开政府信息情况', columns: [], labelHeader: '信息内容',
   rows: [
     { key: 'regulations', label: '规章', caption: '第二十条第(一)项', columns: [col('issued', '本年制发件数'), col('repealed', '本年废止件数'), col('in_force', '现行有效件数')] },
     { key: 'normative_documents', label: '行政规范性文件', caption: '第二十条第(一)项', variants: ['规范性文件'], columns: [col('issued', '本年制发件数'), col('repealed', '本年废止件数'), col('in_force', '现行有效件数')] },
@@ -134,7 +134,7 @@ const ACTIVE_2021: TableDef = {
 
 const items2019 = [col('prev_items', '上一年项目数量'), col('change', '本年增/减', { signed: true }), col('decisions', '处理决定数量')];
 const ACTIVE_2019: TableDef = {
-  key: 'active', headingNumber: '二', heading: '主动公开政府信息情况', columns: [],
+  key: 'active', headingNumber: '二', heading: '主动公开政府信息情况', columns: [], labelHeader: '信息内容',
   rows: [
     { key: 'regulations', label: '规章', caption: '第二十条第(一)项', columns: [col('made', '本年新制作数量'), col('published', '本年新公开数量'), col('total_published', '对外公开总数量')] },
     { key: 'normative_documents', label: '规范性文件', caption: '第二十条第(一)项', variants: ['行政规范性文件'], columns: [col('made', '本年新制作数量'), col('published', '本年新公开数量'), col('total_published', '对外公开总数量')] },
@@ -149,8 +149,14 @@ const ACTIVE_2019: TableDef = {
 
 // ---- Rules (spec §6.1, §6.2) as linear equations ----
 
+export const ORG_PARENT = '法人或其他组织';
+
 function requestsTable(rows: RowDef[]): TableDef {
-  return { key: 'requests', headingNumber: '三', heading: '收到和处理政府信息公开申请情况', columns: REQUEST_COLUMNS, rows };
+  return {
+    key: 'requests', headingNumber: '三', heading: '收到和处理政府信息公开申请情况', columns: REQUEST_COLUMNS, rows,
+    note: '(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)',
+    groupHeaders: ['申请人情况', ORG_PARENT],
+  };
 }
 
 const dataRows = (t: TableDef) => t.rows.filter((r) => !r.group);
