@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseReport } from '../src/parse.js';
-import { cellAt, fixture, truth, truthCells } from './helpers.js';
+import { cellAt, fixture, truth, truthCells, wrongCells } from './helpers.js';
 
 const parse = (name: string) => parseReport(fixture('corpus', 'input', `${name}.txt`), { path: `${name}.txt` });
 
@@ -14,12 +14,7 @@ for (const name of ['seed000-rongchang-2022', 'seed001-chaoyang-2021', 'seed002-
     assert.equal(r.meta.template, t.template);
     assert.equal(r.meta.year, t.year);
     if (t.published) assert.equal(r.meta.published, t.published);
-    const wrong: string[] = [];
-    for (const [path, want] of truthCells(t)) {
-      const got = cellAt(r, path);
-      if (!got || got.status === 'ambiguous' || got.status === 'missing' || got.value !== want) wrong.push(`${path}: ${JSON.stringify(got)} want ${want}`);
-    }
-    assert.deepEqual(wrong, []);
+    assert.deepEqual(wrongCells(r, truthCells(t)), []);
   });
 }
 
@@ -80,12 +75,7 @@ test('column-major extraction (all labels, then each column, page by page) is re
   const name = 'huaian-city-2024-columns';
   const r = parse(name);
   const t = truth(name);
-  const wrong: string[] = [];
-  for (const [path, want] of truthCells(t)) {
-    const got = cellAt(r, path);
-    if (!got || !['read', 'blank', 'inferred'].includes(got.status) || got.value !== want) wrong.push(`${path}: ${JSON.stringify(got)} want ${want}`);
-  }
-  assert.deepEqual(wrong, []);
+  assert.deepEqual(wrongCells(r, truthCells(t)), []);
   assert.ok(r.findings.some((f) => f.rule === 'table.column_major'));
 });
 

@@ -11,6 +11,7 @@ import { decodeDocx } from '../src/decode/docx.js';
 import { decodeHtml } from '../src/decode/html.js';
 import { generateReport, mulberry32 } from '../src/generate/report.js';
 import { InputError, type Report } from '../src/types.js';
+import { wrongCells } from './helpers.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 const g = generateReport(mulberry32(11), { form: 'pipes', size: 'medium', version: '2021' });
@@ -37,13 +38,7 @@ function asHtml(): string {
 }
 
 function check(r: Report) {
-  const wrong: string[] = [];
-  for (const [path, want] of Object.entries(g.cells)) {
-    const [t, row, col] = path.split('.');
-    const c = r.tables[t as 'requests']?.[row]?.[col];
-    if (!c || !['read', 'blank', 'inferred'].includes(c.status) || c.value !== want) wrong.push(`${path}: ${JSON.stringify(c)} want ${want}`);
-  }
-  assert.deepEqual(wrong.slice(0, 5), []);
+  assert.deepEqual(wrongCells(r, Object.entries(g.cells)).slice(0, 5), []);
   assert.equal(r.meta.agency, g.agency);
 }
 

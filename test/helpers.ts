@@ -54,3 +54,16 @@ export function cellAt(report: Report, path: string) {
   const [t, r, c] = path.split('.');
   return (report.tables as Record<string, Record<string, Record<string, { value: number | null; status: string; candidates?: number[] }>> | null>)[t]?.[r]?.[c];
 }
+
+const CONFIDENT = new Set(['read', 'blank', 'inferred']);
+
+/** Truth cells the report does not give confidently with the right value, as readable lines. */
+export function wrongCells(report: Report, cells: Iterable<[string, number | 'ambiguous']>): string[] {
+  const wrong: string[] = [];
+  for (const [path, want] of cells) {
+    if (want === 'ambiguous') continue;
+    const got = cellAt(report, path);
+    if (!got || !CONFIDENT.has(got.status) || got.value !== want) wrong.push(`${path}: ${JSON.stringify(got)} want ${want}`);
+  }
+  return wrong;
+}
