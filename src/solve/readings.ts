@@ -45,6 +45,8 @@ export interface ReadingOptions {
 const EPS = 1e-9;
 
 export function enumerateReadings(items: ValueItem[], ncols: number, rules: LocalRule[], opts: ReadingOptions): ReadingsResult {
+  const fast = opts.strict ? sumRowFirst(items, ncols, rules, opts.budget) : null;
+  if (fast) return fast;
   // Rules checked when their last column is filled.
   const checkAt: LocalRule[][] = Array.from({ length: ncols + 1 }, () => []);
   for (const r of rules) checkAt[Math.max(...r.cols) + 1].push(r);
@@ -206,4 +208,87 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
   };
   dfs(0, 0, 0, 0);
   return { readings: [...out.values()], exhausted };
+}
+
+/**
+ * The common case of a row of run-together digits whose last cell is the sum of the others
+ * (table 三's rows): the total is a suffix of the digits, so take it first — each length gives
+ * one value T — then split the prefix into parts that add up to T, cutting every branch whose
+ * partial sum passes T. Same readings as the general search, far fewer steps on long runs.
+ * Returns null when the row is not of that shape.
+ */
+function sumRowFirst(items: ValueItem[], ncols: number, rules: LocalRule[], budget: number): ReadingsResult | null {
+  if (items.length !== 1 || rules.length !== 1) return null;
+  const item = items[0];
+  const rule = rules[0];
+  if (item.kind !== 'num' || item.decimal || item.negative) return null;
+  if (rule.totalCol !== ncols - 1 || rule.cols.length !== ncols) return null;
+  const ti = rule.cols.indexOf(rule.totalCol);
+  if (rule.coefs[ti] !== 1 || !rule.coefs.every((c, i) => i === ti || c === -1)) return null;
+  const d = item.digits;
+  const L = d.length;
+  const parts = ncols - 1;
+  const base = item.span[1] - L;
+  const readings: Reading[] = [];
+  const seen = new Set<string>();
+  const vals = new Array<number>(ncols).fill(0);
+  const cuts = new Array<number>(ncols + 1).fill(0);
+  let nodes = 0;
+  let exhausted = false;
+  // The total has t digits, every part at most t (a part is never above the total) and, six
+  // parts being fewer than ten, the longest part at least t − 1: so L − t ≤ parts·t and
+  // L − t − (parts − 1) ≥ t − 1.
+  const tMin = Math.max(1, Math.ceil(L / (parts + 1)));
+  const tMax = Math.min(L - parts, parts < 10 ? Math.floor((L - parts + 2) / 2) : L - parts);
+  for (let t = tMin; t <= tMax && !exhausted; t++) {
+    if (t > 1 && d[L - t] === '0') continue;
+    const T = Number(d.slice(L - t));
+    const end = L - t;
+    // split d[0, end) into `parts` numbers without leading zeros, adding up to T
+    const dfs = (pos: number, k: number, sum: number, longest: number): void => {
+      if (exhausted) return;
+      if (++nodes > budget) { exhausted = true; return; }
+      // some part must have t − 1 digits or more: if none has yet, the rest must leave room for one
+      if (k < parts && longest < t - 1 && end - pos - (parts - k - 1) < t - 1) return;
+      if (k === parts) {
+        if (pos === end && sum === T) {
+          vals[parts] = T;
+          cuts[parts] = end;
+          const key = vals.join(',');
+          if (seen.has(key)) return;
+          seen.add(key);
+          const spans: Span[] = [];
+          for (let c = 0; c < parts; c++) spans.push([base + cuts[c], base + cuts[c + 1]]);
+          spans.push([base + end, base + L]);
+          readings.push({ values: vals.slice(), status: new Array<ReadStatus>(ncols).fill('read'), spans, violations: 0, multiplicity: 1 });
+        }
+        return;
+      }
+      if (end - pos > (parts - k) * t) return; // the rest cannot fit in parts of at most t digits
+      if (k === parts - 1) {
+        // the last part is the rest of the digits: one value, no loop
+        if (pos >= end || (d[pos] === '0' && end - pos > 1)) return;
+        const v = Number(d.slice(pos, end));
+        if (sum + v !== T) return;
+        vals[k] = v;
+        cuts[k] = pos;
+        cuts[k + 1] = end;
+        dfs(end, parts, sum + v, Math.max(longest, end - pos));
+        return;
+      }
+      const left = parts - k - 1; // parts still to place after this one, one digit each at least
+      const maxLen = d[pos] === '0' ? 1 : end - pos - left;
+      for (let len = 1; len <= maxLen; len++) {
+        const v = Number(d.slice(pos, pos + len));
+        if (sum + v > T) break; // longer numbers only grow
+        vals[k] = v;
+        cuts[k] = pos;
+        cuts[k + 1] = pos + len;
+        dfs(pos + len, k + 1, sum + v, Math.max(longest, len));
+        if (exhausted) return;
+      }
+    };
+    dfs(0, 0, 0, 0);
+  }
+  return { readings, exhausted };
 }
