@@ -89,3 +89,24 @@ test('a column-major block whose arithmetic cannot tell the layout is left missi
     assert.ok(!['read', 'blank', 'inferred'].includes(c.status), `${col}: ${JSON.stringify(c)}`);
   }
 });
+
+test('spec §10 reference (上海市人民政府办公厅 2019, pipes, 总计 left empty in result rows): every figure, blank totals inferred', () => {
+  const r = parseReport(fixture('shanghai-2019-reference.txt'));
+  assert.equal(r.meta.template, '2019');
+  const req = r.tables.requests!;
+  const row = (k: string) => ['natural_person', 'commercial', 'research', 'social_welfare', 'legal_service', 'other', 'total'].map((c) => req[k][c].value);
+  assert.deepEqual(row('new_received'), [821, 35, 0, 0, 2, 1, 859]);
+  assert.deepEqual(row('carried_over'), [18, 0, 0, 0, 0, 0, 18]);
+  assert.deepEqual(row('granted'), [258, 12, 0, 0, 1, 1, 272]);
+  assert.equal(req.granted.total.status, 'inferred');
+  assert.deepEqual(row('unable_not_held'), [252, 12, 0, 0, 1, 0, 265]);
+  assert.deepEqual(row('total'), [767, 35, 0, 0, 2, 1, 805]);
+  assert.deepEqual(row('carried_forward'), [72, 0, 0, 0, 0, 0, 72]);
+  const rl = r.tables.review_litigation!;
+  assert.deepEqual(['maintained', 'corrected', 'other', 'pending', 'total'].map((c) => rl.review[c].value), [5, 0, 0, 2, 7]);
+  assert.deepEqual(['maintained', 'corrected', 'other', 'pending', 'total'].map((c) => rl.litigation_direct[c].value), [8, 0, 0, 1, 9]);
+  assert.equal(r.tables.active!.procurement.amount.value, 251000);
+  assert.equal(r.tables.active!.procurement.amount.unit, '元');
+  assert.deepEqual(r.findings.filter((f) => f.severity === 'error'), []);
+  assert.equal(r.findings.filter((f) => f.rule === 'requests.blank_total').length, 11);
+});

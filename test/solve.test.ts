@@ -12,7 +12,8 @@ const ROW_TOTAL = [{ cols: [6, 0, 1, 2, 3, 4, 5], coefs: [1, -1, -1, -1, -1, -1,
 test('tokens: separators, pipes, blank marks, decimals, dates in headers', () => {
   assert.deepEqual(items(' 15 1 016 ').map((i) => i.kind === 'num' && i.digits), ['15', '1', '016']);
   const pipes = items(' | 5 | | 3 | - | 0 | ||');
-  assert.deepEqual(pipes.map((i) => (i.kind === 'num' ? i.digits : 'B')), ['5', 'B', '3', 'B', '0']);
+  // empty cells after the last number may be padding: optional (o)
+  assert.deepEqual(pipes.map((i) => (i.kind === 'num' ? i.digits : i.optional ? 'o' : 'B')), ['5', 'B', '3', 'B', '0', 'o', 'o']);
   assert.deepEqual(items('96171.6', { allowDecimal: true }).map((i) => i.kind === 'num' && i.decimal), [true]);
   assert.deepEqual(items('96171.6').map((i) => i.kind === 'num' && i.digits), ['96171', '6']);
   assert.deepEqual(items('(指2019年事项数) 12').map((i) => i.kind === 'num' && i.digits), ['12']);
@@ -37,6 +38,14 @@ test('readings: dropped blanks are filled, a blank total is inferred from its pa
   const withInferred = r.readings.find((x) => x.status[6] === 'inferred');
   assert.ok(withInferred);
   assert.equal(withInferred.values[6], 8);
+});
+
+test('readings: trailing empty pipe cells fill the row when needed and are padding otherwise', () => {
+  const one = enumerateReadings(items('3 | | | | | | |'), 7, [], { strict: true, budget: 1e5 });
+  assert.equal(one.readings.length, 1);
+  assert.deepEqual(one.readings[0].values, [3, 0, 0, 0, 0, 0, 0]);
+  const full = enumerateReadings(items('1 | 2 | 3 | | |'), 3, [], { strict: true, budget: 1e5 });
+  assert.deepEqual(full.readings.map((r) => r.values), [[1, 2, 3]]);
 });
 
 test('readings: more numbers than cells gives no reading', () => {

@@ -4,7 +4,7 @@
 import type { Cell, Finding, Report, Span, TableCells, TemplateVersion } from '../types.js';
 import { columnsOf, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
 import { locateRows, locateSingleLine, type LocatedTable } from '../locate/rows.js';
-import type { ValueItem } from '../locate/tokens.js';
+import { requiredItems, type ValueItem } from '../locate/tokens.js';
 import { solveTable, type SourceLine } from '../solve/table.js';
 import { msg } from '../check/messages.js';
 
@@ -176,14 +176,14 @@ function checkSubtotals(table: TableDef, located: LocatedTable, cells: TableCell
 function dropExtraColumn(table: TableDef, located: LocatedTable, rules: LinearRule[], findings: Finding[]): { index: number; values: Map<string, number> } | null {
   const C = table.columns.length;
   const rows = located.rows.filter((r) => !r.row.group && r.label && r.items.length > 0);
-  const wide = rows.filter((r) => r.items.length === C + 1 && r.items.every((it) => it.kind === 'num' || it.kind === 'blank'));
+  const wide = rows.filter((r) => countCells(r.items) === C + 1 && r.items.every((it) => it.kind === 'num' || it.kind === 'blank'));
   if (rows.length < 4 || wide.length < rows.length * 0.6) return null;
   const num = (it: ValueItem) => (it.kind === 'num' ? Number(it.digits) * (it.negative ? -1 : 1) : 0);
   let best = { index: -1, score: 0 };
   for (let j = 0; j <= C; j++) {
     let score = 0;
     for (const r of wide) {
-      const grid = [r.items.filter((_, i) => i !== j)];
+      const grid = [requiredItems(r.items).filter((_, i) => i !== j)];
       const fit = countRowTotals(table, [r.row.key], grid, rules);
       if (fit.checked && fit.holding === fit.checked) score++;
     }
@@ -192,8 +192,9 @@ function dropExtraColumn(table: TableDef, located: LocatedTable, rules: LinearRu
   if (best.index < 0 || best.score < wide.length * 0.8) return null;
   const values = new Map<string, number>();
   for (const r of wide) {
-    values.set(r.row.key, num(r.items[best.index]));
-    r.items = r.items.filter((_, i) => i !== best.index);
+    const req = requiredItems(r.items);
+    values.set(r.row.key, num(req[best.index]));
+    r.items = req.filter((_, i) => i !== best.index);
   }
   findings.push(msg.extraColumn(table.key, best.index));
   return { index: best.index, values };
@@ -234,7 +235,7 @@ function rebuildColumnMajor(table: TableDef, located: LocatedTable, rules: Linea
       block.push(r);
       continue;
     }
-    if (r.items.length <= cols || !r.items.every((it) => it.kind === 'num')) { block = []; continue; }
+    if (countCells(r.items) <= cols || !r.items.every((it) => it.kind === 'num')) { block = []; continue; }
     // the overflowing row closes the block when it has the block's width; else it has its own cells last
     const rows = block.length && columnsOf(table, block[0].row).length === cols ? [...block, r] : block;
     const width = rows.length ? columnsOf(table, rows[0].row).length : cols;
@@ -273,9 +274,9 @@ function countRowTotals(table: TableDef, keys: string[], grid: ValueItem[][], ru
   return { checked, holding };
 }
 
-/** Fewest cells the items can fill: every item at least one, and a digit run never fills less. */
+/** Fewest cells the items can fill: every item but optional padding at least one. */
 function countCells(items: SourceLine['items']): number {
-  return items.length;
+  return requiredItems(items).length;
 }
 
 /** Cells of group rows read in place of their members (not part of the output), per table object. */

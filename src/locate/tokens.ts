@@ -7,8 +7,12 @@ import type { Span } from '../types.js';
 
 export type ValueItem =
   | { kind: 'num'; digits: string; span: Span; decimal: boolean; negative: boolean; unit?: string }
-  /** An explicit blank cell: "-", "/", "—", "无", or an empty cell between two pipes. */
-  | { kind: 'blank'; span: Span };
+  /**
+   * An explicit blank cell: "-", "/", "—", "无", or an empty cell between two pipes. Empty pipe
+   * cells before the first or after the last number are `optional`: a real blank or layout
+   * padding (a merged cell's remains) — the solver may use them or not.
+   */
+  | { kind: 'blank'; span: Span; optional?: boolean; pipe?: boolean };
 
 const BLANK_MARKS = new Set(['-', '/', '—', '–', '－', '无', '\\', '×']);
 
@@ -61,7 +65,7 @@ export function valueItems(text: string, from: number, to: number, opts: { allow
       continue;
     }
     if (ch === '|') {
-      if (lastPipe >= 0 && !contentSincePipe) items.push({ kind: 'blank', span: [lastPipe, i + 1] });
+      if (lastPipe >= 0 && !contentSincePipe) items.push({ kind: 'blank', span: [lastPipe, i + 1], pipe: true });
       lastPipe = i;
       contentSincePipe = false;
       i++;
@@ -81,14 +85,21 @@ export function valueItems(text: string, from: number, to: number, opts: { allow
     if (ch !== ' ' && ch !== '\t' && ch !== '\n' && ch !== '\u00a0') contentSincePipe = true;
     i++;
   }
-  // Empty pipe cells only count between numbers: drop leading and trailing ones.
-  while (items.length && items[0].kind === 'blank' && text[items[0].span[0]] === '|') items.shift();
-  while (items.length && items[items.length - 1].kind === 'blank' && text[items[items.length - 1].span[0]] === '|') items.pop();
+  // Empty pipe cells before the first and after the last number may be padding: optional.
+  const isPipeBlank = (it: ValueItem) => it.kind === 'blank' && text[it.span[0]] === '|';
+  if (!items.some((it) => it.kind === 'num')) return items.filter((it) => !isPipeBlank(it));
+  for (let i = 0; i < items.length && isPipeBlank(items[i]); i++) items[i] = { ...(items[i] as { kind: 'blank'; span: Span }), optional: true };
+  for (let i = items.length - 1; i >= 0 && isPipeBlank(items[i]); i--) items[i] = { ...(items[i] as { kind: 'blank'; span: Span }), optional: true };
   return items;
 }
 
 function isWordChar(ch: string | undefined): boolean {
   return ch !== undefined && /[\u3400-\u9fff]/.test(ch);
+}
+
+/** Items that must each fill a cell (optional padding left out). */
+export function requiredItems(items: ValueItem[]): ValueItem[] {
+  return items.filter((it) => !(it.kind === 'blank' && it.optional));
 }
 
 /** Number of digits that could each become a cell (upper bound of cells the items can fill). */

@@ -7,7 +7,7 @@
 // prunes the search; a blank in a rule's total cell is inferred from its parts (spec §6.5).
 
 import type { Span } from '../types.js';
-import type { ValueItem } from '../locate/tokens.js';
+import { requiredItems, type ValueItem } from '../locate/tokens.js';
 
 export type ReadStatus = 'read' | 'blank' | 'inferred';
 
@@ -57,14 +57,21 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
   const status = new Array<ReadStatus>(ncols).fill('blank');
   const spans = new Array<Span | undefined>(ncols).fill(undefined);
   const out = new Map<string, Reading>();
-  const allowImplicit = n !== 1;
+  // A line that is one run of digits (optional padding aside) lost its separators, not its cells;
+  // a line of pipe-separated cells shows its empty cells: neither has cells dropped silently.
+  const allowImplicit = requiredItems(items).length !== 1 && !items.some((it) => it.kind === 'blank' && it.pipe);
   let nodes = 0;
   let exhausted = false;
 
   // Cells a placement left blank (implicit or explicit); a blank total is inferred from its rule.
   const blankAt = new Array<boolean>(ncols).fill(false);
   // Each remaining item (or the rest of a partly used one) needs at least one cell.
-  const minNeeded = (k: number) => n - k;
+  const requiredFrom = new Array<number>(n + 1).fill(0);
+  for (let k = n - 1; k >= 0; k--) {
+    const it = items[k];
+    requiredFrom[k] = requiredFrom[k + 1] + (it.kind === 'blank' && it.optional ? 0 : 1);
+  }
+  const minNeeded = (k: number) => requiredFrom[k];
 
   const evaluate = (col: number): number => {
     let violations = 0;
@@ -149,7 +156,7 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
       return;
     }
     if (col === ncols) {
-      if (k === n) emit(violations);
+      if (requiredFrom[k] === 0) emit(violations); // what is left is padding
       return;
     }
     const remainingCols = ncols - col;
@@ -177,6 +184,7 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
       values[col] = 0; status[col] = 'blank'; spans[col] = item.span; blankAt[col] = true;
       nextK = k + 1; nextOff = 0;
       next();
+      if (item.optional && !exhausted) dfs(k + 1, 0, col, violations); // or it was padding
       return;
     }
     // 2. a number from the item's digits
@@ -194,7 +202,7 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
     for (let len = 1; len <= maxLen; len++) {
       const remainingAfter = rest - len;
       // cells needed after this: the rest of this item (≥1 if any digits left) + later items
-      const needAfter = (remainingAfter > 0 ? 1 : 0) + (n - k - 1);
+      const needAfter = (remainingAfter > 0 ? 1 : 0) + requiredFrom[k + 1];
       if (needAfter > remainingCols - 1) continue;
       // a minus sign belongs to the first number of its digit run (4-42 may be 4 | -4 | 2)
       const v = (item.negative && off === 0 ? -1 : 1) * Number(digits.slice(off, off + len)) + 0;
