@@ -301,7 +301,7 @@ function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRu
 }
 
 function extractSingleLine(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], evidence?: Map<string, number>): TableCells | null {
-  const line = locateSingleLine(text, region);
+  const line = locateSingleLine(text, region, table);
   if (!line.headerFound || !line.items.some((it) => it.kind === 'num')) {
     findings.push(msg.tableAbsent(table.key, region));
     return null;

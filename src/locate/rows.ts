@@ -63,22 +63,28 @@ function matchLabels(text: string, proj: Projection, rows: RowDef[]): (Match | n
     let from = p;
     let first: Match | null = null;
     let chosen: Match | null = null;
+    let unnumbered: Match | null = null;
+    // A short label (总计, 其他, 规章) without its numbering may be a header word: look a little
+    // further for the same label with its numbering ((七)总计) before taking it.
+    const short = rows[i].numbering !== undefined && Math.max(...keys.map((k) => k.length)) <= 3;
     while (from < proj.chars.length) {
       const m = findExact(proj.chars, keys, from, proj.chars.length);
       if (!m) break;
+      if (unnumbered && m.pStart - unnumbered.pStart > 60) break;
       if (insideGroup(m)) { from = m.pStart + 1; continue; }
       first ??= m;
       const tStart = proj.pos[m.pStart];
       const numStart = numberingStart(text, tStart, rows[i].numbering, 0);
       const prevCh = text[numStart - 1];
       const prevMatchEnd = found.slice(0, i).some((f) => f && f.pEnd === m.pStart);
-      if (numStart < tStart || prevCh === undefined || BOUNDARY_BEFORE.test(prevCh) || prevMatchEnd) {
-        chosen = m;
-        break;
+      if (numStart < tStart) { chosen = m; break; }
+      if (prevCh === undefined || BOUNDARY_BEFORE.test(prevCh) || prevMatchEnd) {
+        if (!short) { chosen = m; break; }
+        unnumbered ??= m;
       }
       from = m.pStart + 1;
     }
-    chosen ??= first;
+    chosen ??= unnumbered ?? first;
     if (chosen) {
       found[i] = chosen;
       p = chosen.pEnd;
@@ -131,7 +137,7 @@ export function locateRows(text: string, region: Span, table: TableDef): Located
     // the values are read from the label's first character on.
     const cols = columnsOf(table, row);
     const opts = { allowDecimal: cols.some((c) => c.money), allowNegative: cols.some((c) => c.signed) };
-    const found = foreignRows(text, labelEnd, Math.max(labelEnd, end)).filter((f) => !isHeaderWord(f.label, headerKeys));
+    const found = foreignRows(text, labelEnd, Math.max(labelEnd, end)).filter((f) => !isHeaderWord(f.label, headerKeys) && !isRowLabel(f.label, table));
     for (const f of found) extra.push({ ...f, items: valueItems(text, f.span[0], f.span[1], opts), after: row.key });
     const values: Span = [labelStart, found.length ? found[0].span[0] : Math.max(labelStart, end)];
     const items = valueItems(text, values[0], values[1], opts);
@@ -154,6 +160,15 @@ function headerWords(table: TableDef): string[] {
     if (row.caption) words.add(labelKey(row.caption));
   }
   return [...words].filter(Boolean);
+}
+
+/** Text that is one of the table's own row labels is never an extra row (it is a label found elsewhere). */
+function isRowLabel(label: string, table: TableDef): boolean {
+  const k = labelKey(label);
+  return table.rows.some((r) => [r.label, ...(r.variants ?? [])].some((l) => {
+    const key = labelKey(l);
+    return key.length > 0 && (k === key || (key.length >= 2 && k.endsWith(key) && k.length - key.length <= 1));
+  }));
 }
 
 function isHeaderWord(label: string, keys: string[]): boolean {
@@ -190,37 +205,41 @@ function foreignRows(text: string, from: number, to: number): { label: string; s
   return out;
 }
 
-const HEADER_END_WORDS = ['总计', '审结', '起诉'];
+/** Words of table 四's three-row header (its columns and groups, from the template). */
+function singleLineHeaderWords(table: TableDef): string[] {
+  const words = new Set<string>([...(table.groupHeaders ?? []), ...table.rows.map((r) => r.label), ...table.columns.map((c) => c.label)].map(labelKey));
+  for (const c of table.columns) for (let i = 0; i + 2 <= labelKey(c.label).length; i += 2) words.add(labelKey(c.label).slice(i, i + 2));
+  return [...words].filter(Boolean);
+}
 
 /**
- * The single line of numbers of the review/litigation table: after the last header word, up to
- * the first text that follows the numbers.
+ * The single line of numbers of the review/litigation table: from the first number after the
+ * header's first word to the first text that is not a header word — a header repeated after a
+ * page break inside the numbers is skipped, prose before the table is not read.
  */
-export function locateSingleLine(text: string, region: Span): { values: Span; items: ValueItem[]; headerFound: boolean } {
-  const body = text.slice(region[0], region[1]);
-  let headerEnd = -1;
-  for (const w of HEADER_END_WORDS) {
-    const compact = body;
-    const i = compact.lastIndexOf(w);
-    if (i >= 0) { headerEnd = i + w.length; break; }
+export function locateSingleLine(text: string, region: Span, table: TableDef): { values: Span; items: ValueItem[]; headerFound: boolean } {
+  const words = singleLineHeaderWords(table);
+  const proj = project(text, region[0], region[1]);
+  let headerAt = -1;
+  for (const w of words) {
+    const i = proj.chars.indexOf(w);
+    if (i >= 0 && (headerAt < 0 || i < headerAt)) headerAt = i;
   }
-  // Header words may be broken over lines (总\n计): fall back to the projection.
-  if (headerEnd < 0) {
-    const proj = project(text, region[0], region[1]);
-    for (const w of HEADER_END_WORDS) {
-      const i = proj.chars.lastIndexOf(w);
-      if (i >= 0) { headerEnd = proj.pos[i + w.length - 1] + 1 - region[0]; break; }
-    }
-  }
-  const start = region[0] + Math.max(0, headerEnd);
+  if (headerAt < 0) return { values: [region[0], region[0]], items: [], headerFound: false };
+  let firstDigit = proj.pos[headerAt];
+  while (firstDigit < region[1] && !(text[firstDigit] >= '0' && text[firstDigit] <= '9')) firstDigit++;
+  // the line of numbers starts right after the header's last word (its empty leading cells count)
+  let start = firstDigit;
+  while (start > region[0] && !/[\u3400-\u9fff]/.test(text[start - 1])) start--;
+  // the numbers end at the first run of text that is not part of the header
   let end = start;
-  // first CJK character after at least one digit ends the line of numbers
-  let sawDigit = false;
-  while (end < region[1]) {
-    const ch = text[end];
-    if (ch >= '0' && ch <= '9') sawDigit = true;
-    else if (sawDigit && /[\u3400-\u9fff]/.test(ch)) break;
-    end++;
+  const run = /[\u3400-\u9fff][\u3400-\u9fff\s]*/g;
+  run.lastIndex = firstDigit;
+  end = region[1];
+  for (let m = run.exec(text); m && m.index < region[1]; m = run.exec(text)) {
+    const key = labelKey(m[0]);
+    const isHeader = key.length > 0 && words.some((w) => w.includes(key) || key.includes(w));
+    if (!isHeader) { end = m.index; break; }
   }
-  return { values: [start, end], items: valueItems(text, start, end), headerFound: headerEnd >= 0 };
+  return { values: [start, end], items: valueItems(text, start, end), headerFound: true };
 }

@@ -6,7 +6,8 @@
 import type { Span } from '../types.js';
 
 export type ValueItem =
-  | { kind: 'num'; digits: string; span: Span; decimal: boolean; negative: boolean; unit?: string }
+  /** `whole`: the number fills a pipe-delimited cell by itself — one cell, never split. */
+  | { kind: 'num'; digits: string; span: Span; decimal: boolean; negative: boolean; unit?: string; whole?: boolean }
   /**
    * An explicit blank cell: "-", "/", "—", "无", or an empty cell between two pipes. Empty pipe
    * cells before the first or after the last number are `optional`: a real blank or layout
@@ -59,7 +60,8 @@ export function valueItems(text: string, from: number, to: number, opts: { allow
       const after = text.slice(j, j + 2);
       if (after.startsWith('万元')) unit = '万元';
       else if (after.startsWith('元')) unit = '元';
-      items.push({ kind: 'num', digits, span: [start, j], decimal, negative, unit });
+      const whole = pipeBefore(text, start, from) && pipeAfter(text, j, to);
+      items.push({ kind: 'num', digits, span: [start, j], decimal, negative, unit, ...(whole ? { whole } : {}) });
       contentSincePipe = true;
       i = j;
       continue;
@@ -91,6 +93,20 @@ export function valueItems(text: string, from: number, to: number, opts: { allow
   for (let i = 0; i < items.length && isPipeBlank(items[i]); i++) items[i] = { ...(items[i] as { kind: 'blank'; span: Span }), optional: true };
   for (let i = items.length - 1; i >= 0 && isPipeBlank(items[i]); i--) items[i] = { ...(items[i] as { kind: 'blank'; span: Span }), optional: true };
   return items;
+}
+
+/** Only spaces between `i` and a pipe before it (within the segment). */
+function pipeBefore(text: string, i: number, from: number): boolean {
+  let k = i - 1;
+  while (k >= from && (text[k] === ' ' || text[k] === '\t')) k--;
+  return k >= from && text[k] === '|';
+}
+
+/** Only spaces between `j` and a pipe after it. */
+function pipeAfter(text: string, j: number, to: number): boolean {
+  let k = j;
+  while (k < to && (text[k] === ' ' || text[k] === '\t')) k++;
+  return k < to && text[k] === '|';
 }
 
 function isWordChar(ch: string | undefined): boolean {

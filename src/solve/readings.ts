@@ -198,8 +198,11 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
     const digits = item.digits;
     const rest = digits.length - off;
     // the remaining digits of this item still need cells after this one, one each at most
-    const maxLen = digits[off] === '0' ? 1 : rest;
-    for (let len = 1; len <= maxLen; len++) {
+    // a number alone in a pipe cell is that cell's value, whole
+    const maxLen = item.whole ? rest : digits[off] === '0' ? 1 : rest;
+    const minLen = item.whole ? rest : 1;
+    if (item.whole && digits.length > 1 && digits[0] === '0') return; // 012 in a cell is not a count
+    for (let len = minLen; len <= maxLen; len++) {
       const remainingAfter = rest - len;
       // cells needed after this: the rest of this item (≥1 if any digits left) + later items
       const needAfter = (remainingAfter > 0 ? 1 : 0) + requiredFrom[k + 1];
