@@ -381,11 +381,11 @@ function filterByRules(
   rules: CrossRule[],
   wildcard: (line: number, r: Reading, col: number) => boolean,
 ): boolean {
-  const CAP = 20_000;
+  const CAP = 4_000;
   if (states.every((s) => s.readings.length <= 1)) return true;
   let changed = true;
   let rounds = 0;
-  while (changed && rounds++ < 20) {
+  while (changed && rounds++ < 6) {
     changed = false;
     for (const c of rules) {
       const lines = [...new Set(c.terms.map((t) => t.line))];
@@ -401,8 +401,12 @@ function filterByRules(
       let tooBig = false;
       for (let i = 0; i < lines.length && !tooBig; i++) {
         const next = new Set<number>();
-        for (const a of fwd[i]) for (const v of vals[i]) next.add(Math.round((a + v) * 1e6) / 1e6);
-        if (next.size > CAP) tooBig = true;
+        outer: for (const a of fwd[i]) {
+          for (const v of vals[i]) {
+            next.add(Math.round((a + v) * 1e6) / 1e6);
+            if (next.size > CAP) { tooBig = true; break outer; }
+          }
+        }
         fwd.push(next);
       }
       if (tooBig) continue;
