@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openDb, type Db } from '../src/store/db.js';
 import { collectPaths, ingest } from '../src/store/ingest.js';
-import { checkCorpus, exportCorpus } from '../src/store/corpus.js';
+import { aggregate, checkCorpus, exportCorpus } from '../src/store/corpus.js';
 import { generateReport, mulberry32 } from '../src/generate/report.js';
 import { FIXTURES } from './helpers.js';
 
@@ -51,6 +51,12 @@ async function suite(open: () => Promise<Db>) {
     const long = await exportCorpus(db, { body: '朝阳' }, 'jsonl', true);
     const cell = long.trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.table === 'requests' && r.row === 'total' && r.column === 'total');
     assert.equal(cell.value, 65);
+    const agg = await aggregate(db, { year: 2021 });
+    const t2021 = agg.find((a) => a.template === '2021')!;
+    assert.equal(t2021.reports, 2);
+    assert.equal(t2021.sums['requests.new_received.total'], 66, 'seed001 66 + seed003 (tables absent: no cells)');
+    assert.equal(t2021.undecided['active.normative_documents.issued'], 1);
+    assert.deepEqual(t2021.broken, []);
   } finally {
     await db.close();
   }

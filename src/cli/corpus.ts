@@ -4,11 +4,12 @@
 import { writeFileSync } from 'node:fs';
 import { openDb, type Db } from '../store/db.js';
 import { collectPaths, ingest } from '../store/ingest.js';
-import { checkCorpus, exportCorpus, type ExportFilter } from '../store/corpus.js';
+import { aggregate, checkCorpus, exportCorpus, type ExportFilter } from '../store/corpus.js';
 
 const USAGE = `用法 / usage:
   gongkai ingest [--data DIR] PATH...|-        导入文件、文件夹或通配符（- 从标准输入读取路径列表）
   gongkai export --format csv|jsonl [--long] [--out FILE] [--body X] [--region X] [--level X] [--year N] [--template 2019|2021] [--has-errors]
+  gongkai aggregate --year N [--region X | --body X] [--json]   某地区某年度所有报告的逐格合计，并重新核对勾稽关系
   gongkai check --corpus [--data DIR]           跨年度、跨报告检查`;
 
 function option(args: string[], name: string): string | undefined {
@@ -72,6 +73,25 @@ export async function runCorpusCommand(command: string, args: string[]): Promise
       const file = option(args, '--out');
       if (file) writeFileSync(file, out);
       else process.stdout.write(out);
+      return 0;
+    }
+    if (command === 'aggregate') {
+      const year = Number(option(args, '--year'));
+      if (!Number.isInteger(year)) {
+        process.stderr.write(`gongkai: aggregate 需要 --year N / aggregate needs --year N\n${USAGE}\n`);
+        return 2;
+      }
+      const result = await aggregate(db, { year, region: option(args, '--region'), body: option(args, '--body') });
+      if (args.includes('--json')) {
+        process.stdout.write(JSON.stringify(result) + '\n');
+        return 0;
+      }
+      if (!result.length) process.stdout.write('没有符合条件的报告 / no matching reports\n');
+      for (const a of result) {
+        process.stdout.write(`模板 template ${a.template}: ${a.reports} 份报告 reports\n`);
+        for (const [path, v] of Object.entries(a.sums).sort()) process.stdout.write(`  ${path}\t${v}${a.undecided[path] ? `\t(${a.undecided[path]} 份存疑 undecided)` : ''}\n`);
+        for (const b of a.broken) process.stdout.write(`  勾稽关系不成立 rule broken: ${b.rule} — ${b.statement}\n`);
+      }
       return 0;
     }
     if (command === 'check') {

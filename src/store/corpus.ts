@@ -130,3 +130,42 @@ export async function exportCorpus(db: Db, f: ExportFilter, format: 'csv' | 'jso
   const head = Object.keys(rows[0]);
   return [head.join(','), ...rows.map((r) => head.map((h) => csvCell((r as Record<string, unknown>)[h])).join(','))].join('\n') + '\n';
 }
+
+export interface Aggregate {
+  template: string;
+  reports: number;
+  /** path → sum over the reports whose cell is decided */
+  sums: Record<string, number>;
+  /** path → how many reports left that cell undecided (ambiguous or missing): the sum is a lower bound there */
+  undecided: Record<string, number>;
+  /** rules of the template that the sums break */
+  broken: { rule: string; statement: string; cells: string[] }[];
+}
+
+/** The sum of every cell over the reports of a region (or a body name part) for a year, per template, rules re-checked. */
+export async function aggregate(db: Db, f: { year: number; region?: string; body?: string }): Promise<Aggregate[]> {
+  const reports = await selectReports(db, { year: f.year, region: f.region, body: f.body });
+  const out: Aggregate[] = [];
+  for (const template of ['2019', '2021'] as const) {
+    const ids = reports.filter((r) => r.template === template).map((r) => r.id);
+    if (!ids.length) continue;
+    const rows = await db.query<{ path: string; sum: string | null; undecided: number }>(
+      `select tbl || '.' || row_key || '.' || col_key as path,
+              sum(value) filter (where status in ('read', 'blank', 'inferred')) as sum,
+              count(*) filter (where status not in ('read', 'blank', 'inferred'))::int as undecided
+       from cells where report_id = any($1::int[]) group by 1`, [ids],
+    );
+    const sums: Record<string, number> = {};
+    const undecided: Record<string, number> = {};
+    for (const r of rows) {
+      sums[r.path] = Number(r.sum ?? 0);
+      if (r.undecided) undecided[r.path] = r.undecided;
+    }
+    const broken = TEMPLATES[template].rules
+      .filter((rule) => rule.terms.every((t) => t.cell in sums && !(t.cell in undecided)))
+      .filter((rule) => Math.abs(rule.terms.reduce((s, t) => s + t.coef * sums[t.cell], 0)) > 1e-6)
+      .map((rule) => ({ rule: rule.id, statement: rule.statement, cells: rule.terms.map((t) => t.cell) }));
+    out.push({ template, reports: ids.length, sums, undecided, broken });
+  }
+  return out;
+}
