@@ -1,59 +1,255 @@
 // Corpus commands: gongkai ingest | export | aggregate | check --corpus. The store is PGlite in a
-// data directory (--data DIR, GONGKAI_DATA, default ./gongkai-data) or PostgreSQL when DATABASE_URL is set.
+// data directory (--data DIR, else GONGKAI_DATA, else ./gongkai-data) or, when DATABASE_URL is set
+// (and no --data), a PostgreSQL server. Exit codes: 0 ok; 1 ingest: some files failed (recorded),
+// check --corpus: warnings or errors found; 2 bad input or a store that cannot be used.
 
 import { createWriteStream } from 'node:fs';
-import { openDb, type Db } from '../corpus/db.js';
-import { collectPaths, enqueue, ingest, ingestQueue, type IngestSummary } from '../corpus/ingest.js';
-import { checkCorpus } from '../corpus/checks.js';
-import { aggregate, exportText, exportXlsx, renderAggregate, type ExportFilter } from '../corpus/export.js';
+import { openDb, StoreError, type Db } from '../store/db.js';
+import { collectPaths, ingest, ingestQueue, enqueue, type IngestProgress, type IngestSummary } from '../store/ingest.js';
+import { checkCorpus } from '../store/checks.js';
+import { exportText, exportXlsx, type ReportFilter } from '../store/export.js';
+import { aggregate, renderAggregate } from '../store/aggregate.js';
 
 const USAGE = `用法 / usage:
-  gongkai ingest [--data DIR] [--workers N] PATH...|-     导入文件、文件夹或通配符（- 从标准输入读取路径列表）
-  gongkai ingest --queue [PATH...]                        多进程导入：路径入队后逐批认领（需要 DATABASE_URL）
-  gongkai export --format csv|xlsx|jsonl [--long] [--out FILE] [--body X] [--region X] [--level X] [--year N] [--template 2019|2021] [--has-errors]
-  gongkai aggregate --year N [--region X] [--body X] [--level X] [--json]   某地区某年度所有报告的逐格合计，并重新核对勾稽关系
-  gongkai check --corpus [--data DIR]                     跨年度、跨报告检查（有警告或错误时退出码为 1）
-数据库 / database: --data DIR 或 GONGKAI_DATA（默认 ./gongkai-data，内嵌 PGlite）；设置 DATABASE_URL 则使用 PostgreSQL`;
+  gongkai ingest [--data DIR] [--workers N] [--batch N] [--retry-failed] PATH... | -
+      导入文件、文件夹（递归）或通配符；- 从标准输入读取路径列表（每行一个）。每份报告完整写入一个事务，
+      中断后重新运行即可补完，不会重复。 / ingest files, folders (recursive), globs; - reads paths from stdin
+  gongkai ingest --queue [PATH...]
+      多进程导入：先把路径放入队列，再逐批认领（FOR UPDATE SKIP LOCKED）；多个进程共用一个 PostgreSQL（DATABASE_URL）
+      / several processes share the work through the ingest_queue table
+  gongkai export --format csv|xlsx|jsonl [--long] [--out FILE] [--body X] [--region X] [--parent X]
+                 [--level X] [--year N] [--template 2019|2021] [--has-errors]
+      导出：宽表（每份报告一行）或 --long 长表（每个单元格一行）；XLSX 含汇总表和按模板排版的每份报告
+      / wide (one row per report) or long (one row per cell); XLSX: a summary sheet and one sheet per report
+  gongkai aggregate --year N (--region X | --parent X) [--level X] [--json]
+      某地区某年度所有报告的逐格合计，并在合计数上重新核对模板的勾稽关系
+      / per-cell sums of a region's reports for a year, with the template's rules checked on the sums
+  gongkai check --corpus [--json]
+      跨年度、跨报告检查（上年结转、现行有效件数、异常增减、重复报告、缺失年度）；有警告或错误时退出码为 1
+      / checks across reports; exit 1 on any warning or error
+  --region X  机关本身所在地区（全称、末级名称或区划代码） / the body's own region (full name, last division or code)
+  --parent X  该地区及其下所有地区（如 广州市 或 4401） / everything under a region, at any depth
+数据库 / database: --data DIR（内嵌 PGlite；否则 GONGKAI_DATA，默认 ./gongkai-data）；未给 --data 且设置了 DATABASE_URL 时用 PostgreSQL
+退出码 / exit codes: 0 正常 ok；1 有文件解析失败 (ingest) 或有警告/错误 (check --corpus)；2 输入或数据库无法使用 / bad input or store`;
 
-const VALUED = new Set(['--data', '--workers', '--format', '--out', '--body', '--region', '--level', '--year', '--template']);
+const VALUED: Record<string, string[]> = {
+  ingest: ['--data', '--workers', '--batch', '--timeout'],
+  export: ['--data', '--format', '--out', '--body', '--region', '--parent', '--level', '--year', '--template'],
+  aggregate: ['--data', '--year', '--region', '--parent', '--level', '--body'],
+  check: ['--data'],
+};
+const FLAGS: Record<string, string[]> = {
+  ingest: ['--queue', '--retry-failed'],
+  export: ['--long', '--has-errors'],
+  aggregate: ['--json'],
+  check: ['--corpus', '--json'],
+};
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+class UsageError extends Error {}
+
+interface Parsed {
+  opts: Map<string, string>;
+  flags: Set<string>;
+  positional: string[];
 }
 
-async function readStdinPaths(): Promise<string[]> {
+function parseArgs(command: string, args: string[]): Parsed {
+  const opts = new Map<string, string>();
+  const flags = new Set<string>();
+  const positional: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
+    const name = eq > 0 ? a.slice(0, eq) : a;
+    if ((VALUED[command] ?? []).includes(name)) {
+      const v = eq > 0 ? a.slice(eq + 1) : args[++i];
+      if (v === undefined || v === '') throw new UsageError(`${name} 需要一个值 / ${name} needs a value`);
+      opts.set(name, v);
+    } else if ((FLAGS[command] ?? []).includes(a)) flags.add(a);
+    else if (a.startsWith('--') || (a.startsWith('-') && a !== '-')) throw new UsageError(`未知选项 ${a} / unknown option`);
+    else positional.push(a);
+  }
+  return { opts, flags, positional };
+}
+
+function positiveInt(p: Parsed, name: string): number | undefined {
+  const v = p.opts.get(name);
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`${name} 需要正整数 / ${name} needs a positive integer`);
+  return Number(v);
+}
+
+async function readStdinLines(): Promise<string[]> {
   let s = '';
   for await (const chunk of process.stdin) s += String(chunk);
   return s.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
 }
 
-function progress(): ((done: number, total: number) => void) | undefined {
-  // GONGKAI_PROGRESS=lines: one plain "done/total" line per report (for scripts and tests)
-  if (!process.stderr.isTTY && process.env.GONGKAI_PROGRESS === 'lines') return (done, total) => { process.stderr.write(`${done}/${total}\n`); };
-  if (!process.stderr.isTTY) return undefined;
-  const started = Date.now();
-  let last = 0;
-  return (done, total) => {
-    const now = Date.now();
-    if (now - last < 100 && done < total) return;
-    last = now;
-    const s = (now - started) / 1000;
-    const rate = done / Math.max(s, 0.001);
-    const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-    process.stderr.write(`\r导入 ingest ${done}/${total}  ${rate.toFixed(1)} 份/秒 per s  剩余 ETA ${eta}s   `);
+const clock = (s: number) => {
+  s = Math.max(0, Math.round(s));
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+  return h ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}` : `${m}:${String(sec).padStart(2, '0')}`;
+};
+
+/** A progress bar on a TTY (done/total, rate, ETA); `done/total` lines with GONGKAI_PROGRESS=lines; else nothing. */
+function progressReporter(): { update?: (p: IngestProgress) => void; end: () => void } {
+  if (process.env.GONGKAI_PROGRESS === 'lines') {
+    let last = -1;
+    return {
+      update: (p) => {
+        if (p.done !== last) process.stderr.write(`${p.done}/${p.total}\n`);
+        last = p.done;
+      },
+      end: () => undefined,
+    };
+  }
+  if (!process.stderr.isTTY) return { end: () => undefined };
+  let lastDraw = 0;
+  let drawn = false;
+  return {
+    update: (p) => {
+      const now = Date.now();
+      if (now - lastDraw < 100 && p.done < p.total) return;
+      lastDraw = now;
+      drawn = true;
+      const width = 24;
+      const frac = p.total ? Math.min(1, p.done / p.total) : 1;
+      const full = Math.round(frac * width);
+      const rate = p.seconds > 0 ? p.done / p.seconds : 0;
+      const eta = rate > 0 ? (p.total - p.done) / rate : 0;
+      process.stderr.write(`\r导入 ingest [${'█'.repeat(full)}${'░'.repeat(width - full)}] ${p.done}/${p.total}  ${rate.toFixed(1)} 份/秒 per s  剩余 ETA ${clock(eta)}  失败 failed ${p.failed}   `);
+    },
+    end: () => {
+      if (drawn) process.stderr.write('\n');
+    },
   };
 }
 
-function printSummary(s: IngestSummary, seconds: number) {
-  process.stdout.write(
-    `导入完成：${s.total} 个文件，新存 ${s.stored} 份（其中替换旧解析 ${s.superseded}），已有跳过 ${s.skipped}，失败 ${s.failed.length}，用时 ${seconds.toFixed(1)} 秒` +
-    ` / done: ${s.total} files, ${s.stored} stored (${s.superseded} superseding an older parse), ${s.skipped} already stored, ${s.failed.length} failed, ${seconds.toFixed(1)} s\n`);
-  for (const f of s.failed) process.stdout.write(`  失败 failed: ${f.path}: ${f.message}\n`);
+function printSummary(s: IngestSummary, where: string) {
+  const rate = s.seconds > 0 ? (s.stored + s.replaced) / s.seconds : 0;
+  const w = (t: string) => process.stdout.write(t + '\n');
+  w(`导入完成：${s.total} 个文件，新增 ${s.stored} 份，重新解析替换 ${s.replaced} 份，已存跳过 ${s.skipped} 个，同内容重复 ${s.duplicates} 个，失败 ${s.failed.length} 个；用时 ${s.seconds.toFixed(1)} 秒（${rate.toFixed(1)} 份/秒）`
+    + ` / done: ${s.total} files, ${s.stored} stored, ${s.replaced} re-parsed, ${s.skipped} already stored, ${s.duplicates} duplicates, ${s.failed.length} failed; ${s.seconds.toFixed(1)} s (${rate.toFixed(1)} reports/s)`);
+  const shown = s.failed.slice(0, 100);
+  for (const f of shown) w(`  失败 failed${f.earlier ? '（此前，文件未变 / earlier, unchanged）' : ''}: ${f.path}: ${f.message}`);
+  if (s.failed.length > shown.length) w(`  …… 另有 ${s.failed.length - shown.length} 个失败，见表 ingest_errors / ${s.failed.length - shown.length} more in ingest_errors`);
+  if (s.failed.some((f) => f.earlier)) w('  （文件未变的失败不再重试；要重试请加 --retry-failed / unchanged failures are not retried: use --retry-failed）');
+  w(`语料库 / corpus: ${where}`);
 }
 
-function positional(args: string[]): string[] {
-  return args.filter((a, i) => (a === '-' || !a.startsWith('--')) && !VALUED.has(args[i - 1]));
+async function withDb<T>(p: Parsed, create: boolean, fn: (db: Db) => Promise<T>): Promise<T> {
+  const db = await openDb({ dataDir: p.opts.get('--data'), create });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function filterOf(p: Parsed): ReportFilter {
+  const year = p.opts.get('--year');
+  if (year !== undefined && !/^\d{4}$/.test(year)) throw new UsageError('--year 需要四位年份 / --year needs a four-digit year');
+  const template = p.opts.get('--template');
+  if (template !== undefined && template !== '2019' && template !== '2021') throw new UsageError('--template 只能是 2019 或 2021 / --template is 2019 or 2021');
+  return {
+    body: p.opts.get('--body'), region: p.opts.get('--region'), parent: p.opts.get('--parent'), level: p.opts.get('--level'),
+    year: year ? Number(year) : undefined, template, hasErrors: p.flags.has('--has-errors'),
+  };
+}
+
+async function runIngest(p: Parsed): Promise<number> {
+  const queue = p.flags.has('--queue');
+  let args = p.positional;
+  if (args.includes('-')) args = [...args.filter((a) => a !== '-'), ...(await readStdinLines())];
+  if (!args.length && !queue) throw new UsageError('请给出要导入的文件、文件夹或通配符 / no paths to ingest');
+  const { files, missing } = collectPaths(args);
+  if (missing.length) {
+    process.stderr.write(`gongkai: 找不到或无法读取 ${missing.length} 个路径：${missing.slice(0, 5).join('，')}${missing.length > 5 ? ' ……' : ''}（未导入任何文件） / cannot read: ${missing.slice(0, 5).join(', ')}\n`);
+    return 2;
+  }
+  if (!files.length && !queue) {
+    process.stderr.write(`gongkai: 这些路径下没有可导入的报告文件（${args.slice(0, 3).join('，')}） / no report files under the given paths\n`);
+    return 2;
+  }
+  const options = { workers: positiveInt(p, '--workers'), batch: positiveInt(p, '--batch'), retryFailed: p.flags.has('--retry-failed'),
+    timeoutMs: positiveInt(p, '--timeout') ? positiveInt(p, '--timeout')! * 1000 : undefined };
+  const progress = progressReporter();
+  const onSigint = () => {
+    progress.end();
+    process.stderr.write('gongkai: 已中断；已写入的报告完整保留，重新运行即可补完 / interrupted: what is stored is whole; run again to finish\n');
+    process.exit(130);
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    return await withDb(p, true, async (db) => {
+      let summary: IngestSummary;
+      if (queue) {
+        if (files.length) {
+          const added = await enqueue(db, files.map((f) => f.path));
+          process.stdout.write(`入队 ${added} 个新路径（共给出 ${files.length} 个） / queued ${added} new path(s) of ${files.length}\n`);
+        }
+        summary = await ingestQueue(db, { ...options, onProgress: progress.update });
+      } else summary = await ingest(db, files, { ...options, onProgress: progress.update });
+      progress.end();
+      printSummary(summary, db.location);
+      return summary.failed.length ? 1 : 0;
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}
+
+async function runExport(p: Parsed): Promise<number> {
+  const format = p.opts.get('--format') ?? 'csv';
+  if (format !== 'csv' && format !== 'jsonl' && format !== 'xlsx') throw new UsageError(`不支持的格式 ${format}（可用 csv、xlsx、jsonl） / unsupported format`);
+  const filter = filterOf(p);
+  const file = p.opts.get('--out');
+  if (format === 'xlsx' && !file && process.stdout.isTTY) throw new UsageError('XLSX 请用 --out FILE 写入文件 / use --out FILE for xlsx');
+  if (p.positional.length) throw new UsageError(`多余的参数 ${p.positional[0]} / unexpected argument`);
+  return withDb(p, false, async (db) => {
+    let n: number;
+    if (format === 'xlsx') n = await exportXlsx(db, filter, file ?? process.stdout);
+    else {
+      const out = file ? createWriteStream(file) : process.stdout;
+      const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (err) => (err ? reject(err) : resolve())));
+      n = await exportText(db, filter, format, p.flags.has('--long'), write);
+      if (file) await new Promise<void>((r) => (out as ReturnType<typeof createWriteStream>).end(r));
+    }
+    if (file) process.stderr.write(`导出 ${n} 份报告到 ${file} / exported ${n} report(s) to ${file}\n`);
+    return 0;
+  });
+}
+
+async function runAggregate(p: Parsed): Promise<number> {
+  const year = p.opts.get('--year');
+  if (!year || !/^\d{4}$/.test(year)) throw new UsageError('aggregate 需要 --year N（四位年份） / aggregate needs --year N');
+  const region = p.opts.get('--region'), parent = p.opts.get('--parent');
+  if (!!region === !!parent) throw new UsageError('aggregate 需要 --region X 或 --parent X（二选一） / aggregate needs --region X or --parent X');
+  if (p.positional.length) throw new UsageError(`多余的参数 ${p.positional[0]} / unexpected argument`);
+  return withDb(p, false, async (db) => {
+    const result = await aggregate(db, { year: Number(year), region, parent, level: p.opts.get('--level'), body: p.opts.get('--body') });
+    if (p.flags.has('--json')) {
+      process.stdout.write(JSON.stringify(result) + '\n');
+      return 0;
+    }
+    if (!result.length) process.stdout.write(`没有符合条件的报告（${year}年，${region ? `地区 ${region}` : `上级地区 ${parent}`}） / no matching reports\n`);
+    for (const a of result) process.stdout.write(renderAggregate(a, `${region ?? parent} `) + '\n\n');
+    return 0;
+  });
+}
+
+async function runCheck(p: Parsed): Promise<number> {
+  if (p.positional.length) throw new UsageError(`check --corpus 不接受文件参数（${p.positional[0]}） / check --corpus takes no files`);
+  return withDb(p, false, async (db) => {
+    const findings = await checkCorpus(db);
+    const label = { error: '错误 error', warning: '警告 warning', info: '提示 info' } as const;
+    const json = p.flags.has('--json');
+    const lines = findings.map((f) => (json ? JSON.stringify(f) : `${label[f.severity]}  ${f.rule}  ${f.message}`));
+    if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+    const bad = findings.filter((f) => f.severity !== 'info').length;
+    if (!json) process.stdout.write(`共 ${findings.length} 项，其中警告或错误 ${bad} 项 / ${findings.length} finding(s), ${bad} warning(s) or error(s)\n`);
+    return bad ? 1 : 0;
+  });
 }
 
 export async function runCorpusCommand(command: string, args: string[]): Promise<number> {
@@ -61,109 +257,30 @@ export async function runCorpusCommand(command: string, args: string[]): Promise
     if (err.code === 'EPIPE') process.exit(0);
   });
   if (command === 'serve') {
-    process.stderr.write(`gongkai: serve 尚未实现 / not implemented yet\n`);
+    process.stderr.write('gongkai: serve 尚未实现 / not implemented yet\n');
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
-  const queue = command === 'ingest' && args.includes('--queue');
-  if (queue && !process.env.DATABASE_URL) {
-    process.stderr.write('gongkai: ingest --queue 需要 PostgreSQL（设置 DATABASE_URL） / --queue needs DATABASE_URL\n');
-    return 2;
-  }
-  let db: Db;
   try {
-    db = await openDb({ dataDir: option(args, '--data') });
+    const p = parseArgs(command, args);
+    if (command === 'ingest') return await runIngest(p);
+    if (command === 'export') return await runExport(p);
+    if (command === 'aggregate') return await runAggregate(p);
+    if (command === 'check') return await runCheck(p);
+    throw new UsageError(`未知命令 ${command} / unknown command`);
   } catch (err) {
-    process.stderr.write(`gongkai: 无法打开数据库 / cannot open the database: ${(err as Error).message}\n`);
+    if (err instanceof UsageError) {
+      process.stderr.write(`gongkai: ${err.message}（用法见 gongkai ${command} --help / see gongkai ${command} --help）\n`);
+      return 2;
+    }
+    if (err instanceof StoreError) {
+      process.stderr.write(`gongkai: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`gongkai: 内部错误 / internal error: ${(err as Error)?.message ?? String(err)}\n`);
     return 2;
-  }
-  try {
-    if (command === 'ingest') {
-      let paths = positional(args);
-      if (paths.includes('-')) paths = [...paths.filter((p) => p !== '-'), ...(await readStdinPaths())];
-      const { files, missing } = collectPaths(paths);
-      for (const m of missing) process.stderr.write(`gongkai: 找不到 ${m} / not found\n`);
-      const workers = option(args, '--workers') ? Number(option(args, '--workers')) : undefined;
-      const started = Date.now();
-      const onProgress = progress();
-      let summary: IngestSummary;
-      if (queue) {
-        const added = await enqueue(db, files);
-        if (files.length) process.stdout.write(`入队 ${added} 个路径 / queued ${added} path(s)\n`);
-        summary = await ingestQueue(db, { workers, onProgress });
-      } else {
-        if (!files.length) {
-          process.stderr.write(`gongkai: 没有可导入的文件 / no files to ingest\n${USAGE}\n`);
-          return 2;
-        }
-        summary = await ingest(db, files, { workers, onProgress });
-      }
-      if (onProgress && process.stderr.isTTY) process.stderr.write('\n');
-      printSummary(summary, (Date.now() - started) / 1000);
-      return summary.failed.length && !summary.stored && !summary.skipped ? 2 : 0;
-    }
-    if (command === 'export') {
-      const format = option(args, '--format') ?? 'csv';
-      if (format !== 'csv' && format !== 'jsonl' && format !== 'xlsx') {
-        process.stderr.write(`gongkai: 不支持的格式 ${format}（可用 csv、xlsx、jsonl） / unsupported format\n`);
-        return 2;
-      }
-      const year = option(args, '--year');
-      const template = option(args, '--template');
-      if ((year && !/^\d{4}$/.test(year)) || (template && template !== '2019' && template !== '2021')) {
-        process.stderr.write(`gongkai: --year 需要四位年份，--template 只能是 2019 或 2021 / bad --year or --template\n`);
-        return 2;
-      }
-      const filter: ExportFilter = {
-        body: option(args, '--body'), region: option(args, '--region'), level: option(args, '--level'),
-        year: year ? Number(year) : undefined, template, hasErrors: args.includes('--has-errors'),
-      };
-      const file = option(args, '--out');
-      let n: number;
-      if (format === 'xlsx') {
-        if (!file && process.stdout.isTTY) {
-          process.stderr.write('gongkai: XLSX 请用 --out FILE 写入文件 / use --out FILE for xlsx\n');
-          return 2;
-        }
-        n = await exportXlsx(db, filter, file ?? process.stdout);
-      } else {
-        const out = file ? createWriteStream(file) : process.stdout;
-        const write = (s: string) => new Promise<void>((resolve, reject) => out.write(s, (err) => (err ? reject(err) : resolve())));
-        n = await exportText(db, filter, format, args.includes('--long'), write);
-        if (file) await new Promise<void>((r) => (out as ReturnType<typeof createWriteStream>).end(r));
-      }
-      if (file) process.stderr.write(`导出 ${n} 份报告到 ${file} / exported ${n} report(s)\n`);
-      return 0;
-    }
-    if (command === 'aggregate') {
-      const year = Number(option(args, '--year'));
-      if (!Number.isInteger(year)) {
-        process.stderr.write(`gongkai: aggregate 需要 --year N / aggregate needs --year N\n${USAGE}\n`);
-        return 2;
-      }
-      const result = await aggregate(db, { year, region: option(args, '--region'), body: option(args, '--body'), level: option(args, '--level') });
-      if (args.includes('--json')) {
-        process.stdout.write(JSON.stringify(result) + '\n');
-        return 0;
-      }
-      if (!result.length) process.stdout.write('没有符合条件的报告 / no matching reports\n');
-      for (const a of result) process.stdout.write(renderAggregate(a) + '\n\n');
-      return 0;
-    }
-    if (command === 'check') {
-      const findings = await checkCorpus(db);
-      const label = { error: '错误 error', warning: '警告 warning', info: '提示 info' } as const;
-      for (const f of findings) process.stdout.write(`${label[f.severity]}  ${f.rule}: ${f.message}\n`);
-      const w = findings.filter((f) => f.severity !== 'info').length;
-      process.stdout.write(`共 ${findings.length} 项，其中警告或错误 ${w} 项 / ${findings.length} finding(s), ${w} warning(s) or error(s)\n`);
-      return w ? 1 : 0;
-    }
-    process.stderr.write(`gongkai: 未知命令 ${command} / unknown command\n${USAGE}\n`);
-    return 2;
-  } finally {
-    await db.close();
   }
 }

@@ -9,7 +9,7 @@
 //
 // Every response carries a strict Content-Security-Policy and nosniff; every error is JSON
 // `{ error: { code, message } }` with the message in Chinese first, English after " / ".
-// Corpus pages and routes (src/corpus/) mount here once the store lands: see `ServerDeps.store`.
+// Corpus pages and routes (src/store/) mount here once the store lands: see `ServerDeps.store`.
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -28,7 +28,7 @@ export interface ServerDeps {
   assets?: Map<string, Asset>;
   /** Accepted Host header names (DNS-rebinding guard), e.g. localhost, 127.0.0.1; default: any. */
   allowedHosts?: string[];
-  /** The corpus store (src/corpus/, PGlite): corpus routes are mounted when it is given. Not used yet. */
+  /** The corpus store (src/store/, PGlite): corpus routes are mounted when it is given. Not used yet. */
   store?: unknown;
   /** Where internal errors are logged (default console.error). */
   log?: (message: string, err?: unknown) => void;

@@ -2,7 +2,7 @@
 //   PORT                 port (default 8080)
 //   HOST                 address to bind (default 127.0.0.1; anything else also accepts other host names)
 //   GONGKAI_MAX_UPLOAD_MB  largest upload in MB (default 20)
-// The corpus store (src/corpus/, embedded PGlite) is opened here once it lands and passed to createApp.
+// The corpus store (src/store/, embedded PGlite) is opened here once it lands and passed to createApp.
 
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';

@@ -1,0 +1,90 @@
+// The sum of all reports under a region for a year, per cell and per template version, with the
+// template's arithmetic (TEMPLATES[v].rules) checked again on the sums. A cell that some report
+// leaves undecided (ambiguous, missing, or its table absent) makes its sum a lower bound: it is
+// counted, and the rules that use it are not judged.
+
+import { TEMPLATES, type TableKey } from '../template/index.js';
+import type { Severity, TemplateVersion } from '../types.js';
+import type { Db } from './db.js';
+import { filterSql, layoutRows, type LayoutCell, type ReportFilter } from './export.js';
+import { DECIDED_SQL } from './model.js';
+
+export interface AggregateRule {
+  id: string;
+  severity: Severity;
+  statement: string;
+  cells: string[];
+  /** Σ coef × sum; null when a cell of the rule is undecided somewhere. */
+  difference: number | null;
+  status: 'holds' | 'broken' | 'undecided';
+}
+
+export interface Aggregate {
+  year: number;
+  template: TemplateVersion;
+  reports: number;
+  bodies: number;
+  /** path → sum over the reports whose cell is decided */
+  sums: Record<string, number>;
+  /** path → reports that leave the cell undecided (or lack it): the sum is a lower bound there */
+  undecided: Record<string, number>;
+  rules: AggregateRule[];
+}
+
+export type AggregateFilter = Pick<ReportFilter, 'region' | 'parent' | 'body' | 'level'> & { year: number };
+
+const round = (n: number) => Math.round(n * 1e6) / 1e6;
+
+/** Per-cell sums of the matching reports of a year, one Aggregate per template version present. */
+export async function aggregate(db: Db, f: AggregateFilter): Promise<Aggregate[]> {
+  const params: unknown[] = [];
+  const where = filterSql({ ...f, year: f.year }, params);
+  const counts = await db.query<{ template: string; reports: number; bodies: number }>(
+    `select r.template, count(*)::int as reports, count(distinct r.body_id)::int as bodies
+     from reports r left join bodies b on b.id = r.body_id ${where} group by r.template`, params);
+  const rows = await db.query<{ template: string; cell: number; sum: string | null; n: number; undecided: number }>(
+    `select r.template, c.cell, sum(c.value) filter (where c.status in ${DECIDED_SQL} and c.value is not null) as sum,
+            count(*)::int as n, count(*) filter (where c.status not in ${DECIDED_SQL} or c.value is null)::int as undecided
+     from reports r left join bodies b on b.id = r.body_id join cells c on c.report_id = r.id
+     ${where} group by r.template, c.cell`, params);
+  const pathOf = new Map([...db.cellIds].map(([p, id]) => [id, p]));
+  const out: Aggregate[] = [];
+  for (const template of ['2019', '2021'] as const) {
+    const count = counts.find((c) => c.template === template);
+    if (!count) continue;
+    const n = Number(count.reports);
+    const sums: Record<string, number> = {};
+    const undecided: Record<string, number> = {};
+    for (const r of rows.filter((x) => x.template === template)) {
+      const path = pathOf.get(Number(r.cell));
+      if (!path) continue;
+      sums[path] = round(Number(r.sum ?? 0));
+      const u = Number(r.undecided) + (n - Number(r.n));
+      if (u) undecided[path] = u;
+    }
+    // a template cell no report has at all: every report leaves it undecided
+    for (const rule of TEMPLATES[template].rules) for (const t of rule.terms) if (!(t.cell in sums)) { sums[t.cell] = 0; undecided[t.cell] = n; }
+    const rules: AggregateRule[] = TEMPLATES[template].rules.map((rule) => {
+      const cells = rule.terms.map((t) => t.cell);
+      if (cells.some((c) => undecided[c])) return { id: rule.id, severity: rule.severity, statement: rule.statement, cells, difference: null, status: 'undecided' as const };
+      const difference = round(rule.terms.reduce((s, t) => s + t.coef * sums[t.cell], 0));
+      return { id: rule.id, severity: rule.severity, statement: rule.statement, cells, difference, status: Math.abs(difference) < 1e-6 ? ('holds' as const) : ('broken' as const) };
+    });
+    out.push({ year: f.year, template, reports: n, bodies: Number(count.bodies), sums, undecided, rules });
+  }
+  return out;
+}
+
+/** An aggregate as text: the template's tables with the sums (`+n?` where n reports leave the cell undecided), then the rules. */
+export function renderAggregate(a: Aggregate, title = ''): string {
+  const lines: string[] = [`${title}${a.year}年合计 / sums for ${a.year} — 模板 template ${a.template}：${a.reports} 份报告 reports，${a.bodies} 个机关 bodies`];
+  const value = (p: string): LayoutCell => (p in a.sums ? (a.undecided[p] ? `${a.sums[p]}(+${a.undecided[p]}?)` : a.sums[p]) : null);
+  const present = (tk: TableKey) => Object.keys(a.sums).some((p) => p.startsWith(`${tk}.`) && (a.undecided[p] ?? 0) < a.reports);
+  for (const row of layoutRows(a.template, value, present)) lines.push(row.map((c) => (c === null ? '' : String(c))).join('\t'));
+  const holds = a.rules.filter((r) => r.status === 'holds').length;
+  const broken = a.rules.filter((r) => r.status === 'broken');
+  const undecided = a.rules.filter((r) => r.status === 'undecided').length;
+  lines.push(`勾稽关系：成立 ${holds} 条，不成立 ${broken.length} 条，无法判断 ${undecided} 条（有报告的单元格未确定） / rules on the sums: ${holds} hold, ${broken.length} broken, ${undecided} not judged (undecided cells)`);
+  for (const b of broken) lines.push(`  不成立 broken: ${b.id} — ${b.statement}（差 difference ${b.difference}）`);
+  return lines.join('\n');
+}

@@ -1,0 +1,167 @@
+// The corpus schema, as ordered SQL migrations (applied once each, recorded in `schema_migrations`,
+// same SQL on PGlite and on a PostgreSQL server). Everything lives in one PostgreSQL schema
+// (`gongkai` by default) so that a server database can hold other things beside it.
+//
+// The common questions are one indexed query each:
+//   a body's timeline          reports (body_id, year)  → cells (report_id, cell)
+//   a region's sums for a year bodies (region) / gin (region_parts) → reports (year, body_id) → cells
+//   reports with errors        reports (id) where errors > 0   (partial index)
+//
+// `cells` is long (one row per report × template cell) and narrow: the cell path is a smallint
+// into `cell_keys`, the status one byte ('r' read, 'b' blank, 'i' inferred, 'a' ambiguous,
+// 'm' missing). `cells_v` spells both out. `cells`, `findings` and `facts` carry no foreign key
+// to `reports` (a per-row check halves the bulk insert rate); they are only ever written in the
+// same transaction as their report and deleted with it.
+
+export interface Migration {
+  id: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    id: 1,
+    name: 'corpus',
+    sql: `
+create table bodies (
+  id serial primary key,
+  name text not null,
+  norm_name text not null unique,
+  level text,
+  region text,
+  region_parts text[] not null default '{}',
+  division_code text,
+  created_at timestamptz not null default now()
+);
+create index bodies_region on bodies (region);
+create index bodies_region_parts on bodies using gin (region_parts);
+create index bodies_division_code on bodies (division_code text_pattern_ops);
+
+create table cell_keys (
+  id smallint primary key,
+  path text not null unique,
+  tbl text not null,
+  row_key text not null,
+  col_key text not null
+);
+
+create table reports (
+  id serial primary key,
+  body_id int references bodies (id),
+  year smallint,
+  template text not null,
+  published date,
+  sha256 text not null unique,
+  size bigint,
+  format text not null,
+  encoding text,
+  path text not null,
+  original text,
+  parser_version text not null,
+  cell_count int not null,
+  errors int not null default 0,
+  warnings int not null default 0,
+  signature text,
+  report jsonb not null,
+  ingested_at timestamptz not null default now()
+);
+create index reports_body_year on reports (body_id, year);
+create index reports_year_body on reports (year, body_id);
+create index reports_with_errors on reports (id) where errors > 0;
+create index reports_signature on reports (signature) where signature is not null;
+create index reports_parser_version on reports (parser_version);
+
+create table cells (
+  report_id int not null,
+  cell smallint not null,
+  value numeric,
+  status "char" not null,
+  candidates numeric[],
+  span_start int,
+  span_end int,
+  page smallint,
+  primary key (report_id, cell)
+);
+
+create table findings (
+  report_id int not null,
+  rule text not null,
+  severity text not null,
+  message text not null,
+  cells text[] not null default '{}',
+  span_start int,
+  span_end int
+);
+create index findings_report on findings (report_id);
+create index findings_rule on findings (rule, severity);
+
+create table facts (
+  report_id int not null,
+  kind text not null,
+  value numeric not null,
+  unit text,
+  cell text,
+  span_start int,
+  span_end int,
+  text text
+);
+create index facts_report on facts (report_id);
+
+create table report_paths (
+  path text primary key,
+  report_id int not null,
+  size bigint,
+  mtime_ms bigint,
+  seen_at timestamptz not null default now()
+);
+create index report_paths_report on report_paths (report_id);
+
+create table report_versions (
+  id serial primary key,
+  report_id int not null,
+  parser_version text not null,
+  replaced_at timestamptz not null default now(),
+  replaced_by_version text not null,
+  cell_count int not null,
+  errors int not null,
+  warnings int not null,
+  report jsonb not null
+);
+create index report_versions_report on report_versions (report_id);
+
+create table originals (
+  sha256 text primary key,
+  bytes bytea not null
+);
+
+create table ingest_errors (
+  path text primary key,
+  sha256 text,
+  size bigint,
+  mtime_ms bigint,
+  parser_version text not null,
+  message text not null,
+  at timestamptz not null default now()
+);
+
+create table ingest_queue (
+  path text primary key,
+  state text not null default 'pending' check (state in ('pending', 'claimed', 'done', 'failed')),
+  claimed_by text,
+  claimed_at timestamptz,
+  attempts int not null default 0,
+  message text
+);
+create index ingest_queue_open on ingest_queue (state, claimed_at) where state in ('pending', 'claimed');
+
+create view cells_v as
+select c.report_id, k.tbl, k.row_key, k.col_key, k.path, c.value,
+       case c.status when 'r' then 'read' when 'b' then 'blank' when 'i' then 'inferred' when 'a' then 'ambiguous' else 'missing' end as status,
+       c.candidates, c.span_start, c.span_end, c.page
+from cells c join cell_keys k on k.id = c.cell`,
+  },
+];
+
+/** The newest schema this code knows. A database with a later migration was made by a newer gongkai. */
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.id));
