@@ -87,3 +87,20 @@ test('an added 法人或其他组织 subtotal column is found by the arithmetic,
   assert.ok(sub && sub.cells.includes('requests.granted.commercial'), 'the wrong subtotal of granted is reported');
   assert.equal(rows.length, 25);
 });
+
+test('table 四 with its whole header and no number after it is 15 blank cells; a heading with prose only is absent', () => {
+  const base = report((k) => (T.rows.find((x) => x.key === k)!.group ? '' : values[k] ?? zeros));
+  const line = '0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0';
+  for (const empty of [' |  |  |  |  |  |  |  |  |  |  |  |  |  |  | ', '      ', '- - - - - - - - - - - - - - -']) {
+    const r = parseReport(base.replace(line, empty));
+    const t = r.tables.review_litigation;
+    assert.ok(t, JSON.stringify(empty));
+    const cells = Object.values(t).flatMap((row) => Object.values(row));
+    assert.equal(cells.length, 15);
+    assert.ok(cells.every((c) => c.value === 0 && c.status === 'blank'), JSON.stringify(empty));
+  }
+  // the table pasted as a picture: the heading and a sentence, no header
+  const pic = parseReport(base.replace('结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计', '本年度行政复议、行政诉讼情况见下图。').replace(line, ''));
+  assert.equal(pic.tables.review_litigation, null);
+  assert.ok(pic.findings.some((f) => f.rule === 'table.absent'));
+});

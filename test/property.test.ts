@@ -17,8 +17,11 @@ function cell(r: Report, path: string) {
 
 for (const form of TEXT_FORMS) {
   test(`form ${form}: every cell right or honestly ambiguous`, () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.constantFrom('small', 'medium', 'large') as fc.Arbitrary<'small' | 'medium' | 'large'>, (seed, size) => {
-      const g = generateReport(mulberry32(seed), { form, size });
+    const sizes = fc.constantFrom('zero', 'small', 'medium', 'large') as fc.Arbitrary<'zero' | 'small' | 'medium' | 'large'>;
+    // how many zero cells are written blank: none, some, most, all
+    const shares = fc.constantFrom(0, 0.3, 0.6, 1);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), sizes, shares, (seed, size, blankShare) => {
+      const g = generateReport(mulberry32(seed), { form, size, blankShare });
       const r = parseReport(g.text);
       assert.equal(r.meta.template, g.version);
       assert.equal(r.meta.year, g.year);
@@ -27,7 +30,7 @@ for (const form of TEXT_FORMS) {
         const got = cell(r, path);
         assert.ok(got, `${path} absent`);
         s.cells++;
-        if (CONFIDENT.has(got.status)) assert.equal(got.value, want, `${form} seed ${seed}: ${path} is ${got.value} (${got.status}), truth ${want}`);
+        if (CONFIDENT.has(got.status)) assert.equal(got.value, want, `${form} seed ${seed} ${size} ${blankShare}: ${path} is ${got.value} (${got.status}), truth ${want}`);
         else {
           s.ambiguous++;
           // The candidates are complete unless the list was cut at 12 or the search ran out of budget.

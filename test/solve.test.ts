@@ -93,3 +93,29 @@ test('table: cleanly separated cells are read as written even when the source ar
   assert.equal(res.cells.get('t.b.c1')!.status, 'read');
   assert.equal(res.cells.get('t.a.c1')!.value, 3);
 });
+
+test('readings: a lone number touching its label is one run that fills every cell; set off by spaces it may be one cell', () => {
+  const values = (s: string) => enumerateReadings(items(s), 3, [], { strict: true, budget: 1e5 }).readings.map((r) => r.values.join(','));
+  // 行政规范性文件623129 — separators lost, every cell there: splits only
+  assert.ok(!values('197').some((v) => v.split(',').filter((x) => x === '0').length === 2));
+  assert.ok(values('197').includes('1,9,7'));
+  // 行政规范性文件   197 — separators kept: 197 in any one cell, the others dropped blanks, or the run
+  const spaced = values('   197 ');
+  for (const v of ['197,0,0', '0,197,0', '0,0,197', '1,9,7']) assert.ok(spaced.includes(v), v);
+  // never a mix of both stories (a split number beside a dropped blank)
+  assert.ok(!spaced.includes('19,7,0') && !spaced.includes('0,19,7'));
+});
+
+test('readings: a run-together money row splits integer cells off the front of the decimal amount (4191.5 → 4 | 191.5)', () => {
+  const r = enumerateReadings(items('4191.5', { allowDecimal: true }), 2, [], { strict: true, budget: 1e5 });
+  assert.deepEqual(r.readings.map((x) => x.values.join('|')).sort(), ['4|191.5', '41|91.5', '419|1.5'].sort());
+});
+
+test('tokens: empty pipe cells on the next label\'s line belong to that row, not this one', () => {
+  const s = ' |  |  |  |  |  |  | 0 |\n |  | 4.保护';
+  const its = valueItems(s, 0, s.indexOf('4.保护'));
+  assert.deepEqual(its.map((i) => (i.kind === 'num' ? i.digits : 'B')), ['B', 'B', 'B', 'B', 'B', 'B', '0']);
+  const r = enumerateReadings(its, 7, ROW_TOTAL, { strict: true, budget: 1e5 });
+  assert.equal(r.readings.length, 1);
+  assert.deepEqual(r.readings[0].status, ['blank', 'blank', 'blank', 'blank', 'blank', 'blank', 'read']);
+});

@@ -20,7 +20,8 @@ export interface GeneratedReport {
 export interface GenerateOptions {
   version?: TemplateVersion;
   form?: TextForm;
-  size?: 'small' | 'medium' | 'large';
+  /** `zero`: every cell 0 (a body with nothing to report — common for townships). */
+  size?: 'zero' | 'small' | 'medium' | 'large';
   /** Share of zero cells written blank (forms that allow blanks). */
   blankShare?: number;
 }
@@ -45,6 +46,7 @@ function pick<T>(rng: () => number, xs: T[]): T {
 }
 
 function magnitude(rng: () => number, size: GenerateOptions['size']): number {
+  if (size === 'zero') return 0;
   const max = size === 'large' ? 50000 : size === 'medium' ? 300 : 9;
   // mostly zeros, some small, a few large
   const r = rng();
@@ -73,7 +75,7 @@ function randomCells(rng: () => number, version: TemplateVersion, size: Generate
     const total = colSum.get(c.key) ?? 0;
     cells[`requests.total.${c.key}`] = total;
     // new + carried over = total + carried forward
-    const fwd = rng() < 0.5 ? 0 : Math.floor(rng() * (total + 3));
+    const fwd = size === 'zero' || rng() < 0.5 ? 0 : Math.floor(rng() * (total + 3));
     const over = rng() < 0.6 ? 0 : Math.floor(rng() * (total + fwd + 1));
     cells[`requests.carried_forward.${c.key}`] = fwd;
     cells[`requests.carried_over.${c.key}`] = Math.min(over, total + fwd);
@@ -84,7 +86,7 @@ function randomCells(rng: () => number, version: TemplateVersion, size: Generate
   for (const g of rl.rows) {
     let sum = 0;
     for (const c of rl.columns.filter((x) => !x.isTotal)) {
-      const v = rng() < 0.7 ? 0 : Math.floor(rng() * (size === 'large' ? 400 : 9));
+      const v = size === 'zero' || rng() < 0.7 ? 0 : Math.floor(rng() * (size === 'large' ? 400 : 9));
       cells[`review_litigation.${g.key}.${c.key}`] = v;
       sum += v;
     }
@@ -94,15 +96,21 @@ function randomCells(rng: () => number, version: TemplateVersion, size: Generate
   for (const r of act.rows) {
     for (const c of columnsOf(act, r)) {
       let v = magnitude(rng, size);
-      if (c.money) v = rng() < 0.5 ? 0 : Math.round(rng() * 10000) / 10;
-      if (c.signed && rng() < 0.2) v = 0 - Math.floor(rng() * 5);
+      if (c.money) v = size === 'zero' || rng() < 0.5 ? 0 : Math.round(rng() * 10000) / 10;
+      if (c.signed && size !== 'zero' && rng() < 0.2) v = 0 - Math.floor(rng() * 5);
       cells[`active.${r.key}.${c.key}`] = v;
     }
   }
   return cells;
 }
 
-interface RenderOpts { form: TextForm; blankShare: number; rng: () => number }
+interface RenderOpts {
+  form: TextForm;
+  blankShare: number;
+  rng: () => number;
+  /** spaces form: runs of whitespace collapsed to one (blank cells leave no trace at all). */
+  collapse: boolean;
+}
 
 /** A cell as written: blank where allowed and chosen, else its number. */
 function written(v: number, o: RenderOpts, blankable: boolean): string {
@@ -116,7 +124,11 @@ function renderRow(label: string, values: number[], o: RenderOpts, blankable: bo
     case 'pipes': return `${label} | ${cells.map((c) => (c === '' ? ' ' : c)).join(' | ')} |`;
     case 'lines': return [label, ...cells].join('\n');
     case 'runtogether': return label + cells.join('');
-    case 'spaces': return `${label} ${cells.filter((c) => c !== '').join(' ')}`;
+    // a blank cell leaves its separators behind (a run of spaces) unless the page collapsed them
+    case 'spaces': {
+      const line = `${label} ${cells.join(' ')}`;
+      return o.collapse ? line.replace(/ {2,}/g, ' ') : line;
+    }
     case 'nbsp': return label + cells.filter((c) => c !== '').map((c) => `\u00a0${c}`).join('') + '\u00a0';
   }
 }
@@ -133,7 +145,7 @@ function renderActive(t: TableDef, cells: Record<string, number>, o: RenderOpts)
       out.push(head.join(o.form === 'lines' ? '\n' : o.form === 'pipes' ? ' | ' : ' '));
     }
     // money and signed cells are never blanked: a blank there is not a 0 one can tell apart
-    out.push(renderRow(r.label, cols.map((c) => cells[`active.${r.key}.${c.key}`]), o, cols.map(() => false)));
+    out.push(renderRow(r.label, cols.map((c) => cells[`active.${r.key}.${c.key}`]), o, cols.map((c) => !c.money && !c.signed)));
   }
   return out;
 }
@@ -167,7 +179,7 @@ export function generateReport(rng: () => number, opts: GenerateOptions = {}): G
   const form = opts.form ?? pick(rng, TEXT_FORMS);
   const agency = `${pick(rng, PLACES)}${pick(rng, ['市', '县', '区'])}${pick(rng, BODIES)}`;
   const cells = randomCells(rng, version, opts.size ?? 'small');
-  const o: RenderOpts = { form, blankShare: opts.blankShare ?? 0.3, rng };
+  const o: RenderOpts = { form, blankShare: opts.blankShare ?? 0.3, rng, collapse: rng() < 0.5 };
   const t = TEMPLATES[version];
   const sec = (k: string) => { const s = t.sections.find((x) => x.key === k)!; return `${s.number}、${s.heading}`; };
   const prose = '本机关认真贯彻落实《中华人民共和国政府信息公开条例》，不断提高政务公开质量。';

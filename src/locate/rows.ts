@@ -217,15 +217,17 @@ function singleLineHeaderWords(table: TableDef): string[] {
  * header's first word to the first text that is not a header word — a header repeated after a
  * page break inside the numbers is skipped, prose before the table is not read.
  */
-export function locateSingleLine(text: string, region: Span, table: TableDef): { values: Span; items: ValueItem[]; headerFound: boolean } {
+export function locateSingleLine(text: string, region: Span, table: TableDef): { values: Span; items: ValueItem[]; headerFound: boolean; headerComplete: boolean } {
   const words = singleLineHeaderWords(table);
   const proj = project(text, region[0], region[1]);
+  // every column label of the header is there: the table is text, not a picture with a caption
+  const headerComplete = table.columns.every((c) => proj.chars.includes(labelKey(c.label)));
   let headerAt = -1;
   for (const w of words) {
     const i = proj.chars.indexOf(w);
     if (i >= 0 && (headerAt < 0 || i < headerAt)) headerAt = i;
   }
-  if (headerAt < 0) return { values: [region[0], region[0]], items: [], headerFound: false };
+  if (headerAt < 0) return { values: [region[0], region[0]], items: [], headerFound: false, headerComplete };
   let firstDigit = proj.pos[headerAt];
   while (firstDigit < region[1] && !(text[firstDigit] >= '0' && text[firstDigit] <= '9')) firstDigit++;
   // the line of numbers starts right after the header's last word (its empty leading cells count)
@@ -241,5 +243,5 @@ export function locateSingleLine(text: string, region: Span, table: TableDef): {
     const isHeader = key.length > 0 && words.some((w) => w.includes(key) || key.includes(w));
     if (!isHeader) { end = m.index; break; }
   }
-  return { values: [start, end], items: valueItems(text, start, end), headerFound: true };
+  return { values: [start, end], items: valueItems(text, start, end), headerFound: true, headerComplete };
 }

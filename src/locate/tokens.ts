@@ -6,8 +6,12 @@
 import type { Span } from '../types.js';
 
 export type ValueItem =
-  /** `whole`: the number fills a pipe-delimited cell by itself — one cell, never split. */
-  | { kind: 'num'; digits: string; span: Span; decimal: boolean; negative: boolean; unit?: string; whole?: boolean }
+  /**
+   * `whole`: the number fills a pipe-delimited cell by itself — one cell, never split.
+   * `spaced`: whitespace stands right before it — the line kept separators, so cells beside
+   * the number may have been dropped with theirs.
+   */
+  | { kind: 'num'; digits: string; span: Span; decimal: boolean; negative: boolean; unit?: string; whole?: boolean; spaced?: boolean }
   /**
    * An explicit blank cell: "-", "/", "—", "无", or an empty cell between two pipes. Empty pipe
    * cells before the first or after the last number are `optional`: a real blank or layout
@@ -61,7 +65,8 @@ export function valueItems(text: string, from: number, to: number, opts: { allow
       if (after.startsWith('万元')) unit = '万元';
       else if (after.startsWith('元')) unit = '元';
       const whole = pipeBefore(text, start, from) && pipeAfter(text, j, to);
-      items.push({ kind: 'num', digits, span: [start, j], decimal, negative, unit, ...(whole ? { whole } : {}) });
+      const spaced = start > from && /[ \t\u00a0\u3000]/.test(text[start - 1]); // not a newline: a line of its own may be one run
+      items.push({ kind: 'num', digits, span: [start, j], decimal, negative, unit, ...(whole ? { whole } : {}), ...(spaced ? { spaced } : {}) });
       contentSincePipe = true;
       i = j;
       continue;
@@ -86,6 +91,12 @@ export function valueItems(text: string, from: number, to: number, opts: { allow
     }
     if (ch !== ' ' && ch !== '\t' && ch !== '\n' && ch !== '\u00a0') contentSincePipe = true;
     i++;
+  }
+  // Empty pipe cells on the line of the next label, before it, are that row's leading cells
+  // (its group column), not this row's.
+  const lastNl = text.lastIndexOf('\n', to - 1);
+  if (lastNl >= from && to < text.length && text[to] !== '\n' && /^[\s|]*$/.test(text.slice(lastNl, to))) {
+    while (items.length && items[items.length - 1].kind === 'blank' && items[items.length - 1].span[1] > lastNl) items.pop();
   }
   // Empty pipe cells before the first and after the last number may be padding: optional.
   const isPipeBlank = (it: ValueItem) => it.kind === 'blank' && text[it.span[0]] === '|';

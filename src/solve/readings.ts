@@ -45,6 +45,31 @@ export interface ReadingOptions {
 const EPS = 1e-9;
 
 export function enumerateReadings(items: ValueItem[], ncols: number, rules: LocalRule[], opts: ReadingOptions): ReadingsResult {
+  const required = requiredItems(items);
+  // A line of pipe-separated cells shows its empty cells: none was dropped silently.
+  const pipeBlanks = items.some((it) => it.kind === 'blank' && it.pipe);
+  const lone = required.length === 1 && required[0].kind === 'num' && !required[0].whole ? required[0] : null;
+  if (!lone) return search(items, ncols, rules, opts, !pipeBlanks);
+  // A lone run of digits touching its label (行政规范性文件623129) lost its separators, not its
+  // cells: its digits fill every cell. Set off by whitespace (行政规范性文件   197) it may instead
+  // be one cell whose neighbours were dropped with their separators. Either story, not a mix of
+  // the two: the rules decide between them, or the cells stay ambiguous.
+  const asRun = search(items, ncols, rules, opts, false);
+  if (!lone.spaced || pipeBlanks) return asRun;
+  const asCell = search(items.map((it) => (it === lone ? { ...lone, whole: true } : it)), ncols, rules, opts, true);
+  const byValues = new Map(asRun.readings.map((r) => [r.values.join(','), r]));
+  for (const r of asCell.readings) {
+    const prev = byValues.get(r.values.join(','));
+    if (!prev) byValues.set(r.values.join(','), r);
+    else {
+      prev.multiplicity += r.multiplicity;
+      prev.violations = Math.min(prev.violations, r.violations);
+    }
+  }
+  return { readings: [...byValues.values()], exhausted: asRun.exhausted || asCell.exhausted };
+}
+
+function search(items: ValueItem[], ncols: number, rules: LocalRule[], opts: ReadingOptions, allowImplicit: boolean): ReadingsResult {
   const fast = opts.strict ? sumRowFirst(items, ncols, rules, opts.budget) : null;
   if (fast) return fast;
   // Rules checked when their last column is filled.
@@ -57,9 +82,6 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
   const status = new Array<ReadStatus>(ncols).fill('blank');
   const spans = new Array<Span | undefined>(ncols).fill(undefined);
   const out = new Map<string, Reading>();
-  // A line that is one run of digits (optional padding aside) lost its separators, not its cells;
-  // a line of pipe-separated cells shows its empty cells: neither has cells dropped silently.
-  const allowImplicit = requiredItems(items).length !== 1 && !items.some((it) => it.kind === 'blank' && it.pipe);
   let nodes = 0;
   let exhausted = false;
 
@@ -99,20 +121,34 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
     return violations;
   };
 
-  const emit = (violations: number) => {
+  // Empty pipe cells at the ends may be padding; of two placements with the same values, the one
+  // that treats fewer of them as padding shows which cells were written and which left empty.
+  let padding = 0;
+  const paddingOf = new Map<string, number>();
+  const emit = (violations: number, leftover: number) => {
     const key = values.join(',');
     const prev = out.get(key);
+    const pad = padding + leftover;
     if (!prev) {
       out.set(key, { values: values.slice(), status: status.slice(), spans: spans.slice(), violations, multiplicity: 1 });
+      paddingOf.set(key, pad);
       return;
     }
     prev.multiplicity++;
+    prev.violations = Math.min(prev.violations, violations);
+    const prevPad = paddingOf.get(key)!;
+    if (pad < prevPad) {
+      prev.status = status.slice();
+      prev.spans = spans.slice();
+      paddingOf.set(key, pad);
+      return;
+    }
+    if (pad > prevPad) return;
     for (let c = 0; c < ncols; c++) {
       if (prev.status[c] !== status[c] && status[c] === 'read') prev.status[c] = 'read';
       const a = prev.spans[c], b = spans[c];
       if (a && (!b || a[0] !== b[0] || a[1] !== b[1])) prev.spans[c] = undefined;
     }
-    prev.violations = Math.min(prev.violations, violations);
   };
 
   // k: item index; off: digits of items[k] already used; col: next cell.
@@ -156,7 +192,7 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
       return;
     }
     if (col === ncols) {
-      if (requiredFrom[k] === 0) emit(violations); // what is left is padding
+      if (requiredFrom[k] === 0) emit(violations, n - k); // what is left is padding
       return;
     }
     const remainingCols = ncols - col;
@@ -184,15 +220,33 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
       values[col] = 0; status[col] = 'blank'; spans[col] = item.span; blankAt[col] = true;
       nextK = k + 1; nextOff = 0;
       next();
-      if (item.optional && !exhausted) dfs(k + 1, 0, col, violations); // or it was padding
+      if (item.optional && !exhausted) { // or it was padding
+        padding++;
+        dfs(k + 1, 0, col, violations);
+        padding--;
+      }
       return;
     }
     // 2. a number from the item's digits
     if (item.decimal) {
-      const v = (item.negative ? -1 : 1) * Number(item.digits);
-      values[col] = v; status[col] = 'read'; spans[col] = item.span; blankAt[col] = false;
-      nextK = k + 1; nextOff = 0;
-      next();
+      // 4191.5 run together may be 4 | 191.5: integer cells may come off the front; the part
+      // with the decimal point is one cell (the money column that ends the row)
+      const point = item.digits.indexOf('.');
+      const base = item.span[1] - item.digits.length;
+      const neg = item.negative && off === 0;
+      const startOf = (o: number) => base + o - (neg ? 1 : 0);
+      if (!(item.digits[off] === '0' && point - off > 1)) {
+        values[col] = (neg ? -1 : 1) * Number(item.digits.slice(off)) + 0; status[col] = 'read'; spans[col] = [startOf(off), item.span[1]]; blankAt[col] = false;
+        nextK = k + 1; nextOff = 0;
+        next();
+      }
+      const maxLen = item.digits[off] === '0' ? 1 : point - off - 1;
+      for (let len = 1; len <= maxLen && !exhausted; len++) {
+        if (requiredFrom[k + 1] + 1 > remainingCols - 1) break;
+        values[col] = (neg ? -1 : 1) * Number(item.digits.slice(off, off + len)) + 0; status[col] = 'read'; spans[col] = [startOf(off), base + off + len]; blankAt[col] = false;
+        nextK = k; nextOff = off + len;
+        next();
+      }
       return;
     }
     const digits = item.digits;

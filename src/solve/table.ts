@@ -60,7 +60,7 @@ const EPS = 1e-9;
 
 export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: SolveOptions = {}): SolveResult {
   const lineBudget = opts.lineBudget ?? 60_000;
-  const tableBudget = opts.tableBudget ?? 30_000;
+  const tableBudget = opts.tableBudget ?? 50_000;
   const maxSolutions = opts.maxSolutions ?? 64;
 
   const where = new Map<string, [number, number]>();
@@ -272,6 +272,11 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
     const li = order[k];
     const touched = rulesAtLine.get(li) ?? [];
     for (let ri = 0; ri < states[li].readings.length; ri++) {
+      // every reading tried counts: a line with thousands of readings must not make one node cost seconds
+      if (++nodes > tableBudget) {
+        exhausted = true;
+        break;
+      }
       choice[li] = ri;
       let ok = true;
       for (const q of touched) {
