@@ -147,7 +147,9 @@ export function mountCorpus(app: Hono, store: Db | undefined): void {
     if (!stored) throw new HttpError(404, 'no_report', `没有编号为 ${rid} 的报告 / no report with id ${rid}`);
     const { report, original: _o, ...item } = stored;
     const extra = q.text ? await reportText(db, stored) : { text: null, note: null };
-    return c.json({ item, report: extra.text === null ? report : { ...report, text: extra.text }, text_note: extra.note });
+    // the stored path is the server's; the client sees the file's name only
+    const shown: typeof report = { ...report, source: { ...report.source, path: stored.file } };
+    return c.json({ item, report: extra.text === null ? shown : { ...shown, text: extra.text }, text_note: extra.note });
   });
 
   app.get('/api/bodies', async (c) => {
