@@ -515,3 +515,19 @@ describe('npm start with the store', () => {
     assert.doesNotMatch(noServer.err, /nobody:x@/, 'password not printed');
   });
 });
+
+test('every corpus route is documented in web/openapi.json; the new web files never build DOM from strings', async () => {
+  const { CORPUS_API_PATHS } = await import('../src/server/corpus.js');
+  const app = createApp();
+  const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, { get?: { responses: Record<string, unknown> } }> };
+  for (const p of CORPUS_API_PATHS) {
+    const path = p.replace(/:(\w+)/g, '{$1}');
+    assert.ok(doc.paths[path]?.get, `documented: ${path}`);
+    assert.ok(doc.paths[path].get!.responses['400'] || path === '/api/corpus', `400 documented: ${path}`);
+  }
+  for (const path of ['/pages/corpus.js', '/pages/bodies.js', '/pages/body.js', '/pages/report.js', '/pages/dashboard.js', '/pages/compare.js', '/pages/batch.js', '/lib/chart.js', '/lib/ui.js']) {
+    const res = await app.request(path);
+    assert.equal(res.status, 200, path);
+    assert.doesNotMatch(await res.text(), /innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(|new Function|setAttribute\('on|style=/, path);
+  }
+});
