@@ -1,14 +1,28 @@
 // The web app shell: a router over page modules. Each page module exports
-// `{ title, mount(container, ctx) → (unmount function | undefined) }`. Corpus pages (search,
-// body timelines, charts, compare) are added to ROUTES when the store lands; the server lists
-// the same paths in PAGE_ROUTES (src/server/app.ts) so a reload finds the shell.
+// `{ title, mount(container, ctx) → (unmount function | undefined) }`; a page reads its
+// parameters from location.search. The server lists the same paths in PAGE_ROUTES
+// (src/server/app.ts) so a reload finds the shell.
 
 import { h, clear } from './lib/dom.js';
 import checkPage from './pages/check.js';
+import corpusPage from './pages/corpus.js';
+import bodiesPage from './pages/bodies.js';
+import bodyPage from './pages/body.js';
+import reportPage from './pages/report.js';
+import dashboardPage from './pages/dashboard.js';
+import comparePage from './pages/compare.js';
+import batchPage from './pages/batch.js';
 
 const ROUTES = [
   { path: '/', page: checkPage, nav: true },
   { path: '/check', page: checkPage },
+  { path: '/corpus', page: corpusPage, nav: true },
+  { path: '/bodies', page: bodiesPage, nav: true },
+  { path: '/body', page: bodyPage },
+  { path: '/report', page: reportPage },
+  { path: '/dashboard', page: dashboardPage, nav: true },
+  { path: '/compare', page: comparePage, nav: true },
+  { path: '/batch', page: batchPage, nav: true },
 ];
 
 const notFound = {
@@ -32,11 +46,12 @@ function render() {
   const page = match(location.pathname);
   document.title = `${page.title} · gongkai`;
   for (const a of nav.querySelectorAll('a')) {
-    if (match(a.getAttribute('href')) === page) a.setAttribute('aria-current', 'page');
+    if (match(a.getAttribute('href')) === page || (page === bodyPage && a.getAttribute('href') === '/bodies') || (page === reportPage && a.getAttribute('href') === '/corpus')) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   }
   clear(app);
   unmount = page.mount(app, { navigate });
+  window.scrollTo(0, 0);
 }
 
 function navigate(path) {

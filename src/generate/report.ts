@@ -24,6 +24,9 @@ export interface GenerateOptions {
   size?: 'zero' | 'small' | 'medium' | 'large';
   /** Share of zero cells written blank (forms that allow blanks). */
   blankShare?: number;
+  /** The issuing body and the report year (default: random); the year must suit the version. */
+  agency?: string;
+  year?: number;
 }
 
 /** Small, fast, seeded PRNG (mulberry32). */
@@ -175,9 +178,11 @@ function renderReview(t: TableDef, cells: Record<string, number>, o: RenderOpts)
 
 export function generateReport(rng: () => number, opts: GenerateOptions = {}): GeneratedReport {
   const version = opts.version ?? (rng() < 0.3 ? '2019' : '2021');
-  const year = version === '2019' ? 2019 + Math.floor(rng() * 2) : 2021 + Math.floor(rng() * 4);
+  const randomYear = version === '2019' ? 2019 + Math.floor(rng() * 2) : 2021 + Math.floor(rng() * 4);
+  const year = opts.year ?? randomYear;
   const form = opts.form ?? pick(rng, TEXT_FORMS);
-  const agency = `${pick(rng, PLACES)}${pick(rng, ['市', '县', '区'])}${pick(rng, BODIES)}`;
+  const randomAgency = `${pick(rng, PLACES)}${pick(rng, ['市', '县', '区'])}${pick(rng, BODIES)}`;
+  const agency = opts.agency ?? randomAgency;
   const cells = randomCells(rng, version, opts.size ?? 'small');
   const o: RenderOpts = { form, blankShare: opts.blankShare ?? 0.3, rng, collapse: rng() < 0.5 };
   const t = TEMPLATES[version];

@@ -9,7 +9,9 @@
 //
 // Every response carries a strict Content-Security-Policy and nosniff; every error is JSON
 // `{ error: { code, message } }` with the message in Chinese first, English after " / ".
-// Corpus pages and routes (src/store/) mount here once the store lands: see `ServerDeps.store`.
+//   GET  /api/corpus, /api/reports[/:id], /api/bodies[/:id], /api/dashboard, /api/compare[/pairs]
+//                                   the corpus (src/server/corpus.ts, over src/store/)
+//   GET  /corpus, /bodies, /body, /report, /dashboard, /compare, /batch   the corpus pages (same shell)
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -20,6 +22,9 @@ import { TEMPLATES } from '../template/index.js';
 import { DEFAULT_WEB_DIR, loadAssets, type Asset } from './assets.js';
 import { templateLayout } from './layout.js';
 import { looksLikeReport, reportToCsv, reportToXlsx } from './export.js';
+import { HttpError } from './errors.js';
+import { CORPUS_API_PATHS, mountCorpus } from './corpus.js';
+import type { Db } from '../store/db.js';
 
 export interface ServerDeps {
   /** Largest upload accepted, in bytes (default 20 MB). */
@@ -28,8 +33,8 @@ export interface ServerDeps {
   assets?: Map<string, Asset>;
   /** Accepted Host header names (DNS-rebinding guard), e.g. localhost, 127.0.0.1; default: any. */
   allowedHosts?: string[];
-  /** The corpus store (src/store/, PGlite): corpus routes are mounted when it is given. Not used yet. */
-  store?: unknown;
+  /** The corpus store (src/store/: PGlite or PostgreSQL). Without it the corpus routes answer 503. */
+  store?: Db;
   /** Where internal errors are logged (default console.error). */
   log?: (message: string, err?: unknown) => void;
 }
@@ -45,16 +50,10 @@ export const SECURITY_HEADERS: Record<string, string> = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
-/** Client-side page routes that answer with the app shell (web/index.html). Add corpus pages here. */
-export const PAGE_ROUTES = ['/', '/check'];
+/** Client-side page routes that answer with the app shell (web/index.html); web/app.js routes the same paths. */
+export const PAGE_ROUTES = ['/', '/check', '/corpus', '/bodies', '/body', '/report', '/dashboard', '/compare', '/batch'];
 
-/** An error answered as JSON with its HTTP status. */
-export class HttpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
-    super(message);
-    this.name = 'HttpError';
-  }
-}
+export { HttpError } from './errors.js';
 
 /** HTTP status for each InputError code of the parser. */
 const INPUT_STATUS: Record<string, number> = {
@@ -279,8 +278,12 @@ export function createApp(deps: ServerDeps = {}): Hono {
     });
   });
 
+  mountCorpus(app, deps.store);
+
   // Known API paths with another method.
-  for (const [path, allow] of [['/api/parse', 'POST'], ['/api/export', 'POST'], ['/api/health', 'GET'], ['/api/templates', 'GET'], ['/api/template/:version', 'GET']] as const) {
+  const known: [string, string][] = [['/api/parse', 'POST'], ['/api/export', 'POST'], ['/api/health', 'GET'], ['/api/templates', 'GET'], ['/api/template/:version', 'GET'],
+    ...CORPUS_API_PATHS.map((p): [string, string] => [p, 'GET'])];
+  for (const [path, allow] of known) {
     app.all(path, (c) => c.json(errorBody('method_not_allowed', `此地址只接受 ${allow} 请求 / method not allowed (use ${allow})`), 405, { Allow: allow }));
   }
 

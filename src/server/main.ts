@@ -1,16 +1,40 @@
-// `npm start`: the web service on localhost.
-//   PORT                 port (default 8080)
-//   HOST                 address to bind (default 127.0.0.1; anything else also accepts other host names)
-//   GONGKAI_MAX_UPLOAD_MB  largest upload in MB (default 20)
-// The corpus store (src/store/, embedded PGlite) is opened here once it lands and passed to createApp.
+// `npm start` [-- --data DIR]: the web service on localhost with the corpus store.
+//   --data DIR / GONGKAI_DATA   the embedded store's data directory (default ./gongkai-data)
+//   DATABASE_URL                a PostgreSQL server instead (when no --data is given)
+//   GONGKAI_EXAMPLES=0          do not load the example reports into an empty corpus
+//   PORT                        port (default 8080)
+//   HOST                        address to bind (default 127.0.0.1; anything else also accepts other host names)
+//   GONGKAI_MAX_UPLOAD_MB       largest upload in MB (default 20)
+// On first start (an empty corpus) the reports under examples/ are ingested, so the corpus pages
+// have something to show. A store that cannot be opened ends the process with a one-line message.
 
 import { serve } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { createApp, DEFAULT_UPLOAD_LIMIT } from './app.js';
+import { DEFAULT_WEB_DIR } from './assets.js';
+import { openDb, StoreError, type Db } from '../store/db.js';
+import { collectPaths, ingest } from '../store/ingest.js';
 
 function fail(message: string): never {
   process.stderr.write(`gongkai: ${message}\n`);
   process.exit(2);
+}
+
+/** The bundled example reports (real ones and generated 示例 ones): examples/ beside web/. */
+const EXAMPLES_DIR = resolve(DEFAULT_WEB_DIR, '..', 'examples');
+
+function dataDirArg(argv: string[]): string | undefined {
+  let dir: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--data') {
+      dir = argv[++i];
+      if (!dir) fail('--data 需要一个目录 / --data needs a directory');
+    } else if (a.startsWith('--data=')) dir = a.slice(7) || fail('--data 需要一个目录 / --data needs a directory');
+    else fail(`未知参数 ${a}（可用：--data DIR） / unknown argument ${a} (known: --data DIR)`);
+  }
+  return dir;
 }
 
 const port = process.env.PORT === undefined || process.env.PORT === '' ? 8080 : Number(process.env.PORT);
@@ -26,8 +50,42 @@ if (process.env.GONGKAI_MAX_UPLOAD_MB) {
   maxBytes = Math.round(n * 1024 * 1024);
 }
 
+const dataDir = dataDirArg(process.argv.slice(2));
+
+async function openStore(): Promise<Db> {
+  try {
+    return await openDb({ dataDir, create: true });
+  } catch (err) {
+    const why = err instanceof StoreError ? err.message : (err as Error)?.message ?? String(err);
+    fail(`无法打开语料库 / cannot open the corpus store — ${why}`);
+  }
+}
+
+/** An empty corpus gets the example reports, so that the corpus pages are not empty on first start. */
+async function loadExamples(db: Db): Promise<void> {
+  if (process.env.GONGKAI_EXAMPLES === '0') return;
+  const [{ n }] = await db.query<{ n: number }>('select count(*)::int as n from reports');
+  if (Number(n) > 0) return;
+  const { files } = collectPaths([EXAMPLES_DIR]);
+  if (!files.length) return;
+  process.stdout.write(`语料库为空，正在导入 ${files.length} 份示例报告…… / empty corpus: loading ${files.length} example reports…\n`);
+  const s = await ingest(db, files);
+  process.stdout.write(`已导入 ${s.stored} 份，失败 ${s.failed.length} 份（${s.seconds.toFixed(1)} 秒） / loaded ${s.stored}, failed ${s.failed.length}\n`);
+  for (const f of s.failed) process.stdout.write(`  ${f.path}: ${f.message}\n`);
+}
+
+const store = await openStore();
+process.stdout.write(`语料库 / corpus: ${store.location}（${store.kind === 'pglite' ? '内嵌数据库 embedded PGlite' : 'PostgreSQL'}）\n`);
+try {
+  await loadExamples(store);
+} catch (err) {
+  await store.close().catch(() => undefined);
+  fail(`无法导入示例报告 / cannot load the example reports: ${(err as Error)?.message ?? String(err)}`);
+}
+
 const app = createApp({
   maxBytes,
+  store,
   // Bound to loopback: only local host names, so a web page cannot reach the service through DNS rebinding.
   ...(loopback ? { allowedHosts: ['localhost', '127.0.0.1', '[::1]'] } : {}),
 });
@@ -39,15 +97,17 @@ const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) =
   process.stdout.write(`gongkai web service running at ${url}  (Ctrl+C to stop)\n`);
 });
 
-server.on('error', (err: NodeJS.ErrnoException) => {
+server.on('error', async (err: NodeJS.ErrnoException) => {
+  await store.close().catch(() => undefined);
   if (err.code === 'EADDRINUSE') fail(`端口 ${port} 已被占用，请用 PORT=其他端口 启动 / port ${port} is in use; start with PORT=<another port>`);
   if (err.code === 'EACCES') fail(`没有权限使用端口 ${port} / no permission to use port ${port}`);
   fail(`无法启动服务 / cannot start the server: ${err.message}`);
 });
 
 const stop = () => {
-  server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 2000).unref();
+  // Close the store too: PGlite's lock file is released and its data flushed.
+  server.close(() => void store.close().finally(() => process.exit(0)));
+  setTimeout(() => process.exit(0), 3000).unref();
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

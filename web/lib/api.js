@@ -66,3 +66,16 @@ export async function exportReport(report, format) {
   });
   return res.blob();
 }
+
+/** Query string of the non-empty values. */
+export function qs(params) {
+  const u = new URLSearchParams();
+  for (const [k, v] of Object.entries(params ?? {})) if (v !== undefined && v !== null && v !== '' && v !== false) u.set(k, v === true ? '1' : String(v));
+  const s = u.toString();
+  return s ? `?${s}` : '';
+}
+
+/** GET a corpus route: /api/reports, /api/bodies/3 … with a query. */
+export async function get(path, params) {
+  return (await request(`${path}${qs(params)}`)).json();
+}

@@ -156,8 +156,8 @@ function metaBlock(report, tmpl) {
     item('SHA-256', s.sha256 ? String(s.sha256).slice(0, 16) + '…' : null, 'mono'));
 }
 
-/** Draw a parsed report into `view`, wiring cells, findings and the source pane together. */
-function showReport(view, report, tmpl, showError) {
+/** Draw a parsed report into `view`, wiring cells, findings and the source pane together (also the stored-report page). */
+export function showReport(view, report, tmpl, showError) {
   clear(view);
   const source = createSourcePane(report);
   const main = h('div', { className: 'report-main' });
