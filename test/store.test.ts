@@ -300,6 +300,13 @@ for (const be of backends()) {
           assert.ok(parts.length >= 2 && /[\u4e00-\u9fff]/.test(parts[0]) && /[A-Za-z]{3}/.test(parts[parts.length - 1]), `Chinese first, English after " / ": ${f.message}`);
         }
 
+        // one body's checks (its page) are exactly the whole corpus's findings about it
+        for (const name of [A, C, E]) {
+          const [{ id }] = await db.query<{ id: number }>('select id from bodies where name = $1', [name]);
+          const key = (f: { rule: string; years: number[]; report_ids: number[] }) => `${f.rule}:${f.years}:${f.report_ids}`;
+          const mine = (await checkCorpus(db, { bodyId: Number(id) })).map(key).sort();
+          assert.deepEqual(mine, found.filter((f) => f.body === name).map(key).sort(), name);
+        }
         // a body's timeline is one query
         const [{ id: bodyA }] = await db.query<{ id: number }>('select id from bodies where name = $1', [A]);
         const tl = await bodyTimeline(db, Number(bodyA));

@@ -14,7 +14,7 @@
 
 import type { Context, Hono } from 'hono';
 import { parseDocument } from '../parse.js';
-import { checkCorpus, type CorpusFinding } from '../store/checks.js';
+import { checkCorpus } from '../store/checks.js';
 import { compareReports, comparePairs } from '../store/compare.js';
 import type { Db } from '../store/db.js';
 import type { ReportFilter } from '../store/export.js';
@@ -99,17 +99,6 @@ function pathId(c: Context, what: string): number {
   return Number(raw);
 }
 
-/** checkCorpus over the whole corpus, kept until a report is added, replaced or removed. */
-function corpusFindings(db: Db) {
-  let cached: { key: string; findings: CorpusFinding[] } | null = null;
-  return async (): Promise<CorpusFinding[]> => {
-    const [k] = await db.query<{ n: number; m: number | null; t: string | null }>('select count(*)::int as n, max(id)::int as m, max(ingested_at)::text as t from reports');
-    const key = `${k.n}:${k.m}:${k.t}`;
-    if (!cached || cached.key !== key) cached = { key, findings: await checkCorpus(db) };
-    return cached.findings;
-  };
-}
-
 /** The report's normalised text, when its original is kept and this parser version stored it (the spans point into it). */
 async function reportText(db: Db, stored: NonNullable<Awaited<ReturnType<typeof reportById>>>): Promise<{ text: string | null; note: string | null }> {
   if (stored.parser_version !== parserVersion()) {
@@ -126,7 +115,6 @@ export function mountCorpus(app: Hono, store: Db | undefined): void {
     if (!store) throw new HttpError(503, 'no_store', '没有打开语料库：请用 npm start 启动服务（会打开 ./gongkai-data） / no corpus store is open: start the service with npm start');
     return store;
   };
-  const findings = store ? corpusFindings(store) : null;
 
   app.get('/api/corpus', async (c) => c.json(await corpusFacets(need())));
 
@@ -167,7 +155,8 @@ export function mountCorpus(app: Hono, store: Db | undefined): void {
     const page = await bodyPage(db, bid);
     if (!page) throw new HttpError(404, 'no_body', `没有编号为 ${bid} 的机关 / no body with id ${bid}`);
     const ids = new Set(page.years.flatMap((y) => y.reports.map((r) => r.id)));
-    const own = (await findings!()).filter((f) => f.body_id === bid || f.report_ids.some((x) => ids.has(x)))
+    // only this body's checks: a query per body, not the whole corpus (which grows to 100,000 reports)
+    const own = (await checkCorpus(db, { bodyId: bid })).filter((f) => f.body_id === bid || f.report_ids.some((x) => ids.has(x)))
       .map(({ paths: _p, ...f }) => f);
     return c.json({ ...page, findings: own });
   });

@@ -49,10 +49,10 @@ function pairPaths(): string[] {
   ];
 }
 
-/** The report that stands for a body's year: fewest errors, most cells, latest. */
-const REP_SQL = `
+/** The report that stands for a body's year: fewest errors, most cells, latest. `only`: a condition on r. */
+const repSql = (only = '') => `
   select distinct on (r.body_id, r.year) r.id, r.body_id, r.year, r.template, r.path
-  from reports r where r.body_id is not null and r.year is not null
+  from reports r where r.body_id is not null and r.year is not null ${only}
   order by r.body_id, r.year, r.errors, r.cell_count desc, r.published desc nulls last, r.id desc`;
 
 interface Pair {
@@ -71,14 +71,20 @@ interface Pair {
 
 const fmt = (n: number) => String(Math.round(n * 1e6) / 1e6);
 
-export async function checkCorpus(db: Db): Promise<CorpusFinding[]> {
+/**
+ * `bodyId`: only that body's findings (its year pairs, missing years, several reports a year, and
+ * duplicates that involve one of its reports) — what a body's page needs, without the whole corpus.
+ */
+export async function checkCorpus(db: Db, opts: { bodyId?: number } = {}): Promise<CorpusFinding[]> {
   const out: CorpusFinding[] = [];
+  const one = opts.bodyId !== undefined;
+  const bodyArg = one ? [opts.bodyId] : [];
   const paths = pairPaths();
   const ids = paths.map((p) => db.cellIds.get(p)).filter((x): x is number => x !== undefined);
   const idOf = new Map(paths.map((p) => [p, db.cellIds.get(p)]));
 
   const pairs = await db.query<Pair>(
-    `with rep as (${REP_SQL}),
+    `with rep as (${repSql(one ? 'and r.body_id = $2' : '')}),
      pairs as (
        select cur.body_id, cur.year, cur.id as cid, prev.id as pid, cur.template as ct, prev.template as pt, cur.path as cpath, prev.path as ppath
        from rep cur join rep prev on prev.body_id = cur.body_id and prev.year = cur.year - 1),
@@ -89,7 +95,7 @@ export async function checkCorpus(db: Db): Promise<CorpusFinding[]> {
        from ids)
      select p.*, b.name as body, vc.v as cv, vp.v as pv
      from pairs p join bodies b on b.id = p.body_id join vals vc on vc.id = p.cid join vals vp on vp.id = p.pid
-     order by b.name, p.year`, [ids]);
+     order by b.name, p.year`, [ids, ...bodyArg]);
 
   for (const p of pairs) {
     const cv = typeof p.cv === 'string' ? JSON.parse(p.cv) : p.cv;
@@ -160,7 +166,7 @@ export async function checkCorpus(db: Db): Promise<CorpusFinding[]> {
     `select r.signature, array_agg(r.id order by r.id) as ids, array_agg(r.path order by r.id) as paths,
             array_agg(b.name order by r.id) as bodies, array_agg(r.year order by r.id) as years, array_agg(r.body_id order by r.id) as body_ids
      from reports r left join bodies b on b.id = r.body_id
-     where r.signature is not null group by r.signature having count(*) > 1 order by min(r.id)`);
+     where r.signature is not null group by r.signature having count(*) > 1 ${one ? 'and bool_or(r.body_id = $1)' : ''} order by min(r.id)`, bodyArg);
   for (const d of dups) {
     const names = d.paths.map((path, i) => `${path}（${d.bodies[i] ?? '未识别机关'} ${d.years[i] ?? '?'}年）`);
     out.push({
@@ -173,8 +179,8 @@ export async function checkCorpus(db: Db): Promise<CorpusFinding[]> {
   // several different reports for one body and year
   const several = await db.query<{ body_id: number; body: string; year: number; ids: number[]; paths: string[] }>(
     `select r.body_id, b.name as body, r.year, array_agg(r.id order by r.id) as ids, array_agg(r.path order by r.id) as paths
-     from reports r join bodies b on b.id = r.body_id where r.year is not null
-     group by r.body_id, b.name, r.year having count(*) > 1 order by b.name, r.year`);
+     from reports r join bodies b on b.id = r.body_id where r.year is not null ${one ? 'and r.body_id = $1' : ''}
+     group by r.body_id, b.name, r.year having count(*) > 1 order by b.name, r.year`, bodyArg);
   for (const s of several) {
     out.push({
       rule: 'corpus.several_reports', severity: 'info', body: s.body, body_id: Number(s.body_id), years: [Number(s.year)], report_ids: s.ids.map(Number), paths: s.paths, cells: [],
@@ -186,11 +192,11 @@ export async function checkCorpus(db: Db): Promise<CorpusFinding[]> {
   const gaps = await db.query<{ body_id: number; body: string; year: number; lo: number; hi: number }>(
     `with span as (
        select body_id, min(year)::int as lo, max(year)::int as hi from reports
-       where body_id is not null and year is not null group by body_id having max(year) - min(year) > 1)
+       where body_id is not null and year is not null ${one ? 'and body_id = $1' : ''} group by body_id having max(year) - min(year) > 1)
      select s.body_id, b.name as body, y::int as year, s.lo, s.hi
      from span s cross join lateral generate_series(s.lo + 1, s.hi - 1) as y join bodies b on b.id = s.body_id
      where not exists (select 1 from reports r where r.body_id = s.body_id and r.year = y)
-     order by b.name, y`);
+     order by b.name, y`, bodyArg);
   for (const g of gaps) {
     out.push({
       rule: 'corpus.year_missing', severity: 'info', body: g.body, body_id: Number(g.body_id), years: [Number(g.year)], report_ids: [], paths: [], cells: [],
