@@ -217,6 +217,34 @@ for (const be of backends()) {
       }
     });
 
+    test('awkward text goes in as it is: tabs, newlines, backslashes, quotes and braces in findings, facts, cells, paths', async () => {
+      // on PGlite the rows travel as COPY text (copy.ts), on a server as unnest() arrays
+      const o = await be.fresh();
+      const db = await openDb({ ...o, create: true });
+      const odd = 'a\tb\nc\\d"e{f,g}\r\\N 丙';
+      try {
+        const r = makeReport({ agency: '汀禾市栖渚区人民政府', year: 2022, cells: { 'requests.new_received.total': null },
+          findings: [{ rule: 'x.odd', severity: 'error', message: odd, cells: ['requests.total.total', odd], span: [1, 2] }] });
+        r.narrative.facts[0].text = odd;
+        const path = `/tmp/报告\t${odd}.txt`;
+        assert.equal(await storeReport(db, r, { path }), 'stored');
+        const [f] = await db.query<{ message: string; cells: string[] }>('select message, cells from findings');
+        assert.equal(f.message, odd);
+        assert.deepEqual(f.cells, ['requests.total.total', odd]);
+        const [x] = await db.query<{ text: string }>('select text from facts');
+        assert.equal(x.text, odd);
+        const [c] = await db.query<{ candidates: string[]; status: string }>(
+          `select c.candidates::text[] as candidates, c.status from cells c join cell_keys k on k.id = c.cell where k.path = 'requests.new_received.total'`);
+        assert.deepEqual([c.status, c.candidates.map(Number)], ['a', [1, 11]]);
+        const [p] = await db.query<{ path: string; report: unknown }>('select path, report from reports');
+        assert.equal(p.path, path);
+        const json = typeof p.report === 'string' ? JSON.parse(p.report) : p.report;
+        assert.equal((json as Report).findings[0].message, odd);
+      } finally {
+        await db.close();
+      }
+    });
+
     test('a newer parser version replaces in place and keeps the old JSON; an older one does not', async () => {
       const o = await be.fresh();
       const db = await openDb({ ...o, create: true });
