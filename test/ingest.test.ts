@@ -262,6 +262,41 @@ for (const be of backends()) {
       }
     });
 
+    test('a bulk load into PGlite builds the cells key at its end; a store left without it gets it back on open', async () => {
+      const dir = join(work, 'bulk');
+      writeBenchReports(dir, 30, 23);
+      const o = await be.fresh();
+      const hasKey = async (d: Db) => (await d.query(`select 1 from pg_constraint where conname = 'cells_pkey' and conrelid = '${d.schema}.cells'::regclass`)).length === 1;
+      let db = await openDb({ ...o, create: true });
+      try {
+        const phases: string[] = [];
+        const s = await ingest(db, collectPaths([dir]).files, { workers: 2, deferKeyMin: 10, onIndex: (phase) => phases.push(phase) });
+        assert.equal(s.stored, 30);
+        // only PGlite defers it (one process at a time); a server keeps it all along
+        assert.deepEqual(phases, be.name === 'PGlite' ? ['start', 'done'] : []);
+        assert.ok(await hasKey(db), 'the key is there after the run');
+        assert.equal(await assertWhole(db), 30);
+        // as a run killed after dropping it leaves the store: the next open builds it again
+        await db.query(`alter table cells drop constraint cells_pkey`);
+      } finally {
+        await db.close();
+      }
+      db = await openDb(o);
+      try {
+        assert.ok(await hasKey(db), 'built again on open');
+        // with reports stored already, a smaller run keeps the key (building it over them would cost more)
+        const more = join(work, 'bulk2');
+        writeBenchReports(more, 12, 29);
+        const phases: string[] = [];
+        const s = await ingest(db, collectPaths([more]).files, { workers: 1, deferKeyMin: 10, onIndex: (phase) => phases.push(phase) });
+        assert.equal(s.stored, 12);
+        assert.deepEqual(phases, []);
+        assert.equal(await assertWhole(db), 42);
+      } finally {
+        await db.close();
+      }
+    });
+
     test('SIGKILL in the middle of `gongkai ingest DIR`, then a rerun: every report whole, none twice', { timeout: 300_000 }, async () => {
       const dir = join(work, 'kill');
       const N = 200;

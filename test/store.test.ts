@@ -217,6 +217,34 @@ for (const be of backends()) {
       }
     });
 
+    test('awkward text goes in as it is: tabs, newlines, backslashes, quotes and braces in findings, facts, cells, paths', async () => {
+      // on PGlite the rows travel as COPY text (copy.ts), on a server as unnest() arrays
+      const o = await be.fresh();
+      const db = await openDb({ ...o, create: true });
+      const odd = 'a\tb\nc\\d"e{f,g}\r\\N 丙';
+      try {
+        const r = makeReport({ agency: '汀禾市栖渚区人民政府', year: 2022, cells: { 'requests.new_received.total': null },
+          findings: [{ rule: 'x.odd', severity: 'error', message: odd, cells: ['requests.total.total', odd], span: [1, 2] }] });
+        r.narrative.facts[0].text = odd;
+        const path = `/tmp/报告\t${odd}.txt`;
+        assert.equal(await storeReport(db, r, { path }), 'stored');
+        const [f] = await db.query<{ message: string; cells: string[] }>('select message, cells from findings');
+        assert.equal(f.message, odd);
+        assert.deepEqual(f.cells, ['requests.total.total', odd]);
+        const [x] = await db.query<{ text: string }>('select text from facts');
+        assert.equal(x.text, odd);
+        const [c] = await db.query<{ candidates: string[]; status: string }>(
+          `select c.candidates::text[] as candidates, c.status from cells c join cell_keys k on k.id = c.cell where k.path = 'requests.new_received.total'`);
+        assert.deepEqual([c.status, c.candidates.map(Number)], ['a', [1, 11]]);
+        const [p] = await db.query<{ path: string; report: unknown }>('select path, report from reports');
+        assert.equal(p.path, path);
+        const json = typeof p.report === 'string' ? JSON.parse(p.report) : p.report;
+        assert.equal((json as Report).findings[0].message, odd);
+      } finally {
+        await db.close();
+      }
+    });
+
     test('a newer parser version replaces in place and keeps the old JSON; an older one does not', async () => {
       const o = await be.fresh();
       const db = await openDb({ ...o, create: true });
@@ -389,6 +417,49 @@ for (const be of backends()) {
         assert.equal(bad.status, 2);
         assert.equal(bad.stderr.trim().split('\n').length, 1);
       }
+    });
+
+    test('aggregate --parent-body: the body, the departments of its region and every body below it', async () => {
+      const o = await be.fresh();
+      const db = await openDb({ ...o, create: true });
+      const n = (k: number) => ({ 'requests.new_received.natural_person': k, 'requests.new_received.total': k });
+      // under 澜汐市栖洲区人民政府: itself (1), two of its departments (2, 4), a street of the district (8)
+      // not under it: the city government and a city department (16, 32), another district (64), another year (128)
+      const reports: [string, number, number][] = [
+        ['澜汐市栖洲区人民政府', 2022, 1], ['澜汐市栖洲区教育局', 2022, 2], ['澜汐市栖洲区民政局', 2022, 4], ['澜汐市栖洲区霁渚街道办事处', 2022, 8],
+        ['澜汐市人民政府', 2022, 16], ['澜汐市教育局', 2022, 32], ['澜汐市澄洲区人民政府', 2022, 64], ['澜汐市栖洲区教育局', 2023, 128],
+      ];
+      try {
+        for (const [agency, year, k] of reports) await storeReport(db, makeReport({ agency, year, cells: n(k) }));
+        const [a] = await aggregate(db, { year: 2022, parentBody: '澜汐市栖洲区人民政府' });
+        assert.equal(a.reports, 4);
+        assert.equal(a.sums['requests.new_received.total'], 1 + 2 + 4 + 8);
+        assert.equal(a.parent_body?.name, '澜汐市栖洲区人民政府');
+        assert.deepEqual(a.parent_body?.region_parts, ['澜汐市', '栖洲区']);
+        // a part of the name that ends one government body's name is enough; its 办公室 does not make it ambiguous
+        await storeReport(db, makeReport({ agency: '澜汐市栖洲区人民政府办公室', year: 2021, cells: n(256) }));
+        const [b] = await aggregate(db, { year: 2022, parentBody: '栖洲区人民政府' });
+        assert.equal(b.sums['requests.new_received.total'], 15);
+        // the city government: everything of the city that year
+        const [city] = await aggregate(db, { year: 2022, parentBody: '澜汐市人民政府' });
+        assert.equal(city.sums['requests.new_received.total'], 127);
+        // refused: a department, an unknown body, a part naming several governments
+        await assert.rejects(aggregate(db, { year: 2022, parentBody: '澜汐市栖洲区教育局' }), (e: unknown) => e instanceof StoreError && /是部门/.test(e.message));
+        await assert.rejects(aggregate(db, { year: 2022, parentBody: '汀禾市人民政府' }), (e: unknown) => e instanceof StoreError && /没有名为/.test(e.message));
+        await assert.rejects(aggregate(db, { year: 2022, parentBody: '洲区人民政府' }), (e: unknown) => e instanceof StoreError && /对应多个机关：澜汐市栖洲区人民政府、澜汐市澄洲区人民政府|对应多个机关：澜汐市澄洲区人民政府、澜汐市栖洲区人民政府/.test(e.message));
+      } finally {
+        await db.close();
+      }
+      const env = { ...process.env, ...be.env(o) };
+      const cli = spawnSync(process.execPath, [BIN, 'aggregate', '--year', '2022', '--parent-body', '澜汐市栖洲区人民政府', ...be.args(o)], { env, encoding: 'utf8' });
+      assert.equal(cli.status, 0, cli.stderr);
+      assert.match(cli.stdout, /^澜汐市栖洲区人民政府及其下属机关（澜汐市栖洲区） 2022年合计 \/ sums for 2022 — 模板 template 2021：4 份报告 reports，4 个机关 bodies/);
+      const dept = spawnSync(process.execPath, [BIN, 'aggregate', '--year', '2022', '--parent-body', '澜汐市教育局', ...be.args(o)], { env, encoding: 'utf8' });
+      assert.equal(dept.status, 2);
+      assert.equal(dept.stderr.trim().split('\n').length, 1);
+      assert.match(dept.stderr, /是部门.* \/ .*department/);
+      const two = spawnSync(process.execPath, [BIN, 'aggregate', '--year', '2022', '--parent-body', 'X', '--parent', '澜汐市', ...be.args(o)], { env, encoding: 'utf8' });
+      assert.equal(two.status, 2);
     });
   });
 }

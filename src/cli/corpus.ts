@@ -21,21 +21,23 @@ const USAGE = `用法 / usage:
                  [--level X] [--year N] [--template 2019|2021] [--has-errors]
       导出：宽表（每份报告一行）或 --long 长表（每个单元格一行）；XLSX 含汇总表和按模板排版的每份报告
       / wide (one row per report) or long (one row per cell); XLSX: a summary sheet and one sheet per report
-  gongkai aggregate --year N (--region X | --parent X) [--level X] [--json]
-      某地区某年度所有报告的逐格合计，并在合计数上重新核对模板的勾稽关系
-      / per-cell sums of a region's reports for a year, with the template's rules checked on the sums
+  gongkai aggregate --year N (--region X | --parent X | --parent-body X) [--level X] [--json]
+      某地区或某上级机关之下某年度所有报告的逐格合计，并在合计数上重新核对模板的勾稽关系
+      / per-cell sums of the reports under a region or a parent body for a year, the template's rules checked on the sums
   gongkai check --corpus [--json]
       跨年度、跨报告检查（上年结转、现行有效件数、异常增减、重复报告、缺失年度）；有警告或错误时退出码为 1
       / checks across reports; exit 1 on any warning or error
   --region X  机关本身所在地区（全称、末级名称或区划代码） / the body's own region (full name, last division or code)
   --parent X  该地区及其下所有地区（如 广州市 或 4401） / everything under a region, at any depth
+  --parent-body X  该政府机关（如 某区人民政府）本身、其所在地区的部门及其下所有地区的机关
+              / a government body, the departments of its region and every body in the regions below it
 数据库 / database: --data DIR（内嵌 PGlite；否则 GONGKAI_DATA，默认 ./gongkai-data）；未给 --data 且设置了 DATABASE_URL 时用 PostgreSQL
 退出码 / exit codes: 0 正常 ok；1 有文件解析失败 (ingest) 或有警告/错误 (check --corpus)；2 输入或数据库无法使用 / bad input or store`;
 
 const VALUED: Record<string, string[]> = {
   ingest: ['--data', '--workers', '--batch', '--timeout'],
   export: ['--data', '--format', '--out', '--body', '--region', '--parent', '--level', '--year', '--template'],
-  aggregate: ['--data', '--year', '--region', '--parent', '--level', '--body'],
+  aggregate: ['--data', '--year', '--region', '--parent', '--parent-body', '--level', '--body'],
   check: ['--data'],
 };
 const FLAGS: Record<string, string[]> = {
@@ -92,7 +94,7 @@ const clock = (s: number) => {
 };
 
 /** A progress bar on a TTY (done/total, rate, ETA); `done/total` lines with GONGKAI_PROGRESS=lines; else nothing. */
-function progressReporter(): { update?: (p: IngestProgress) => void; end: () => void } {
+function progressReporter(): { update?: (p: IngestProgress) => void; index?: (phase: 'start' | 'done', seconds?: number) => void; end: () => void } {
   if (process.env.GONGKAI_PROGRESS === 'lines') {
     let last = -1;
     return {
@@ -118,6 +120,14 @@ function progressReporter(): { update?: (p: IngestProgress) => void; end: () => 
       const rate = p.seconds > 0 ? p.done / p.seconds : 0;
       const eta = rate > 0 ? (p.total - p.done) / rate : 0;
       process.stderr.write(`\r导入 ingest [${'█'.repeat(full)}${'░'.repeat(width - full)}] ${p.done}/${p.total}  ${rate.toFixed(1)} 份/秒 per s  剩余 ETA ${clock(eta)}  失败 failed ${p.failed}   `);
+    },
+    // a bulk load builds the cells key at its end: on a large corpus that is a pause worth naming
+    index: (phase, seconds) => {
+      if (phase === 'start') {
+        if (drawn) process.stderr.write('\n');
+        drawn = false;
+        process.stderr.write('正在建立单元格索引（大批量导入结束时一次性建立） / building the cells index (once, at the end of a bulk load)…');
+      } else process.stderr.write(` ${(seconds ?? 0).toFixed(1)} s\n`);
     },
     end: () => {
       if (drawn) process.stderr.write('\n');
@@ -189,7 +199,7 @@ async function runIngest(p: Parsed): Promise<number> {
           process.stdout.write(`入队 ${added} 个新路径（共给出 ${files.length} 个） / queued ${added} new path(s) of ${files.length}\n`);
         }
         summary = await ingestQueue(db, { ...options, onProgress: progress.update });
-      } else summary = await ingest(db, files, { ...options, onProgress: progress.update });
+      } else summary = await ingest(db, files, { ...options, onProgress: progress.update, onIndex: progress.index });
       progress.end();
       printSummary(summary, db.location);
       return summary.failed.length ? 1 : 0;
@@ -223,17 +233,23 @@ async function runExport(p: Parsed): Promise<number> {
 async function runAggregate(p: Parsed): Promise<number> {
   const year = p.opts.get('--year');
   if (!year || !/^\d{4}$/.test(year)) throw new UsageError('aggregate 需要 --year N（四位年份） / aggregate needs --year N');
-  const region = p.opts.get('--region'), parent = p.opts.get('--parent');
-  if (!!region === !!parent) throw new UsageError('aggregate 需要 --region X 或 --parent X（二选一） / aggregate needs --region X or --parent X');
+  const region = p.opts.get('--region'), parent = p.opts.get('--parent'), parentBody = p.opts.get('--parent-body');
+  if ([region, parent, parentBody].filter(Boolean).length !== 1) {
+    throw new UsageError('aggregate 需要 --region X、--parent X 或 --parent-body X（三选一） / aggregate needs one of --region X, --parent X, --parent-body X');
+  }
   if (p.positional.length) throw new UsageError(`多余的参数 ${p.positional[0]} / unexpected argument`);
   return withDb(p, false, async (db) => {
-    const result = await aggregate(db, { year: Number(year), region, parent, level: p.opts.get('--level'), body: p.opts.get('--body') });
+    const result = await aggregate(db, { year: Number(year), region, parent, parentBody, level: p.opts.get('--level'), body: p.opts.get('--body') });
     if (p.flags.has('--json')) {
       process.stdout.write(JSON.stringify(result) + '\n');
       return 0;
     }
-    if (!result.length) process.stdout.write(`没有符合条件的报告（${year}年，${region ? `地区 ${region}` : `上级地区 ${parent}`}） / no matching reports\n`);
-    for (const a of result) process.stdout.write(renderAggregate(a, `${region ?? parent} `) + '\n\n');
+    const scope = region ? `地区 ${region}` : parent ? `上级地区 ${parent}` : `上级机关 ${parentBody}`;
+    if (!result.length) process.stdout.write(`没有符合条件的报告（${year}年，${scope}） / no matching reports\n`);
+    for (const a of result) {
+      const title = a.parent_body ? `${a.parent_body.name}及其下属机关（${a.parent_body.region}） ` : `${region ?? parent} `;
+      process.stdout.write(renderAggregate(a, title) + '\n\n');
+    }
     return 0;
   });
 }

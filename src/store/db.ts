@@ -12,6 +12,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, 
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
+import { copyLines, pgArray } from './copy.js';
 import { migrate } from './migrations.js';
 
 /** A store that cannot be opened or used (not ours, in use, missing, newer): the CLI prints the message and exits 2. */
@@ -30,6 +31,11 @@ export interface Queryable {
   query<T = Row>(sql: string, params?: unknown[]): Promise<T[]>;
   /** Inserts many rows at once (COPY on PGlite, unnest() on PostgreSQL). Values: null, numbers, strings, booleans, arrays. */
   insertRows(table: string, columns: readonly Column[], rows: unknown[][]): Promise<void>;
+  /**
+   * PGlite only: rows already in COPY text form (`copy.ts`; lines separated by newlines), in one
+   * COPY. Absent on a server, where `insertRows` is the bulk path.
+   */
+  copyText?(table: string, columns: readonly Column[], text: string): Promise<void>;
 }
 
 export interface Db extends Queryable {
@@ -173,29 +179,20 @@ function takeLock(dir: string): () => void {
   throw new StoreError(`无法锁定数据目录 ${dir} / cannot lock ${dir}`, 'in_use');
 }
 
-const copyText = (v: unknown): string => {
-  if (v === null || v === undefined) return '\\N';
-  const s = Array.isArray(v) ? pgArray(v) : typeof v === 'boolean' ? (v ? 't' : 'f') : String(v);
-  return s.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t');
-};
-
-/** A JS array as a PostgreSQL array literal. */
-export function pgArray(xs: unknown[]): string {
-  return `{${xs.map((x) => (x === null || x === undefined ? 'NULL' : `"${String(x).replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`)).join(',')}}`;
-}
+export { pgArray };
 
 type LiteLike = { query<T>(sql: string, params?: unknown[], opts?: { blob?: Blob }): Promise<{ rows: T[] }> };
 
 function liteQueryable(q: LiteLike): Queryable {
+  // COPY from a blob: several times faster than INSERT in PGlite
+  const copyText = async (table: string, columns: readonly Column[], text: string) => {
+    if (!text) return;
+    await q.query(`copy ${table} (${columns.map((c) => c[0]).join(', ')}) from '/dev/blob'`, [], { blob: new Blob([text + '\n']) });
+  };
   return {
     query: async <T>(sql: string, params: unknown[] = []) => (await q.query<T>(sql, params)).rows,
-    async insertRows(table, columns, rows) {
-      if (!rows.length) return;
-      // COPY from a blob: several times faster than INSERT in PGlite
-      const parts: string[] = [];
-      for (const r of rows) parts.push(r.map(copyText).join('\t'));
-      await q.query(`copy ${table} (${columns.map((c) => c[0]).join(', ')}) from '/dev/blob'`, [], { blob: new Blob([parts.join('\n') + '\n']) });
-    },
+    insertRows: (table, columns, rows) => copyText(table, columns, copyLines(rows)),
+    copyText,
   };
 }
 

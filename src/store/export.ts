@@ -17,6 +17,12 @@ export interface ReportFilter {
   region?: string;
   /** Everything under a region, at any depth: a division in the body's region (广州市) or a division-code prefix (4401). */
   parent?: string;
+  /**
+   * Everything under a body's region (see `findParentBody`): the bodies whose region holds every
+   * division of that region — the body itself, the departments of its region, and all the bodies
+   * of the regions below it. The divisions, outermost first (`bodies.region_parts` of the body).
+   */
+  underParts?: string[];
   level?: string;
   year?: number;
   template?: string;
@@ -61,6 +67,11 @@ export function filterSql(f: ReportFilter, params: unknown[]): string {
     else {
       const x = p(normaliseName(f.region));
       where.push(`(b.region = ${x} or b.region_parts[cardinality(b.region_parts)] = ${x})`);
+      // changes no result (the test above is null without a body) but tells the planner so: an
+      // array subscript does not count as strict, so without it `left join bodies` stays an outer
+      // join and every report of the year is read before the region is looked at (80 ms at
+      // 100,000 reports, against 20 ms through bodies_region + bodies_own_place)
+      where.push('b.id is not null');
     }
   }
   if (f.parent) {
@@ -70,6 +81,7 @@ export function filterSql(f: ReportFilter, params: unknown[]): string {
       where.push(`(b.region_parts @> array[${p(x)}]::text[] or b.region like ${p(x + '%')})`);
     }
   }
+  if (f.underParts) where.push(`b.region_parts @> ${p(f.underParts)}::text[]`);
   if (f.level) where.push(`b.level = ${p(f.level)}`);
   if (f.year !== undefined) where.push(`r.year = ${p(f.year)}`);
   if (f.template) where.push(`r.template = ${p(f.template)}`);

@@ -14,8 +14,9 @@ import { hostname, availableParallelism } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Column, Db, Queryable } from './db.js';
-import { ensureCellKeys } from './migrations.js';
-import { prepareReport, type BodyInfo, type PreparedReport } from './model.js';
+import { dropCellsKey, ensureCellKeys, restoreCellsKey } from './migrations.js';
+import { copyLines, withId } from './copy.js';
+import { leanCopy, prepareReport, type BodyInfo, type PreparedReport } from './model.js';
 import { compareVersions, parserVersion } from './version.js';
 import { originalName, type WorkerInit, type WorkerResult } from './worker.js';
 import type { Report } from '../types.js';
@@ -241,12 +242,19 @@ type Item =
   /** unchanged since it was stored (queue mode: only the queue row is closed) */
   | { kind: 'skip'; entry: FileEntry };
 
+/** How long the writer waits for a batch to fill while the workers are still parsing. */
+const FILL_MS = 250;
+/** Fewest new files for which a PGlite ingest leaves the cells key out until the end. */
+const DEFER_KEY_MIN = 2000;
+/** Reports written by one run into PGlite (and a tenth of those stored before) past which it ends with ANALYZE. */
+const ANALYZE_MIN = 1000;
+
 export type Outcome = 'stored' | 'replaced' | 'skipped' | 'duplicate' | 'failed';
 
 const REPORT_COLS: Column[] = [
   ['id', 'int'], ['body_id', 'int'], ['year', 'smallint'], ['template', 'text'], ['published', 'date'], ['sha256', 'text'], ['size', 'bigint'],
   ['format', 'text'], ['encoding', 'text'], ['path', 'text'], ['original', 'text'], ['parser_version', 'text'], ['cell_count', 'int'],
-  ['errors', 'int'], ['warnings', 'int'], ['signature', 'text'], ['report', 'jsonb'],
+  ['errors', 'int'], ['warnings', 'int'], ['signature', 'text'], ['report', 'json'],
 ];
 const CELL_COLS: Column[] = [['report_id', 'int'], ['cell', 'smallint'], ['value', 'numeric'], ['status', '"char"'], ['candidates', 'numeric[]'], ['span_start', 'int'], ['span_end', 'int'], ['page', 'smallint']];
 const FINDING_COLS: Column[] = [['report_id', 'int'], ['rule', 'text'], ['severity', 'text'], ['message', 'text'], ['cells', 'text[]'], ['span_start', 'int'], ['span_end', 'int']];
@@ -336,23 +344,47 @@ async function writeBatch(q: Queryable, items: Item[], ctx: WriteContext): Promi
       if (unknown.size) await ensureCellKeys(db, q, [...unknown]);
       bodies = await resolveBodies(q, toWrite.map((t) => t.it.report.body).filter((b): b is BodyInfo => !!b), ctx.bodyCache);
       const reportRows: unknown[][] = [];
-      const cellRows: unknown[][] = [];
-      const findingRows: unknown[][] = [];
-      const factRows: unknown[][] = [];
       for (const t of toWrite) {
         const p = t.it.report;
-        const id = t.id!;
-        reportRows.push([id, p.body ? bodies.get(p.body.norm_name) ?? null : null, p.year, p.template, p.published, p.sha256, t.it.entry.size,
-          p.format, p.encoding, t.it.entry.path, t.it.original, version, p.cells.length, p.errors, p.warnings, p.signature, p.json]);
-        for (const c of p.cells) cellRows.push([id, db.cellIds.get(c[0]), c[1], c[2], c[3], c[4], c[5], c[6]]);
-        for (const f of p.findings) findingRows.push([id, ...f]);
-        for (const f of p.facts) factRows.push([id, ...f]);
+        reportRows.push([t.id!, p.body ? bodies.get(p.body.norm_name) ?? null : null, p.year, p.template, p.published, p.sha256, t.it.entry.size,
+          p.format, p.encoding, t.it.entry.path, t.it.original, version, p.cellCount, p.errors, p.warnings, p.signature]);
         if (t.it.bytes) await q.query('insert into originals (sha256, bytes) values ($1, $2) on conflict (sha256) do nothing', [p.sha256, t.it.bytes]);
       }
-      await q.insertRows('reports', REPORT_COLS, reportRows);
-      await q.insertRows('cells', CELL_COLS, cellRows);
-      await q.insertRows('findings', FINDING_COLS, findingRows);
-      await q.insertRows('facts', FACT_COLS, factRows);
+      if (q.copyText) {
+        // PGlite: one COPY per table for the whole batch, from text the workers mostly encoded already
+        const reportText: string[] = [];
+        const cellText: string[] = [];
+        const findingText: string[] = [];
+        const factText: string[] = [];
+        toWrite.forEach((t, k) => {
+          const id = t.id!;
+          const c = t.it.report.copy ?? leanCopy(t.it.report, db.cellIds)!.copy!;
+          reportText.push(`${copyLines([reportRows[k]])}\t${c.json}`);
+          if (c.cells) cellText.push(withId(id, c.cells));
+          if (c.findings) findingText.push(withId(id, c.findings));
+          if (c.facts) factText.push(withId(id, c.facts));
+        });
+        await q.copyText('reports', REPORT_COLS, reportText.join('\n'));
+        await q.copyText('cells', CELL_COLS, cellText.join('\n'));
+        await q.copyText('findings', FINDING_COLS, findingText.join('\n'));
+        await q.copyText('facts', FACT_COLS, factText.join('\n'));
+      } else {
+        const cellRows: unknown[][] = [];
+        const findingRows: unknown[][] = [];
+        const factRows: unknown[][] = [];
+        for (const t of toWrite) {
+          const p = t.it.report;
+          if (p.copy) throw new Error('rows in COPY form need PGlite');
+          const id = t.id!;
+          for (const c of p.cells) cellRows.push([id, db.cellIds.get(c[0]), c[1], c[2], c[3], c[4], c[5], c[6]]);
+          for (const f of p.findings) findingRows.push([id, ...f]);
+          for (const f of p.facts) factRows.push([id, ...f]);
+        }
+        await q.insertRows('reports', REPORT_COLS, reportRows.map((r, k) => [...r, toWrite[k].it.report.json]));
+        await q.insertRows('cells', CELL_COLS, cellRows);
+        await q.insertRows('findings', FINDING_COLS, findingRows);
+        await q.insertRows('facts', FACT_COLS, factRows);
+      }
     }
   }
 
@@ -425,14 +457,22 @@ export interface IngestOptions {
   timeoutMs?: number;
   maxBytes?: number;
   onProgress?: (p: IngestProgress) => void;
+  /** Fewest new files for which an ingest into PGlite leaves the cells key out until its end (default 2000). */
+  deferKeyMin?: number;
+  /** A bulk load into PGlite builds the cells key at the end (`start`, then `done` with its seconds). */
+  onIndex?: (phase: 'start' | 'done', seconds?: number) => void;
 }
 
 const errCode = (err: unknown) => (err as { code?: string })?.code;
 
-/** One parser thread per core; with PGlite the database runs on the main thread, so one core is left to it. */
-export function defaultWorkers(db: Pick<Db, 'kind'>): number {
-  const cores = availableParallelism();
-  return db.kind === 'pglite' ? Math.max(1, cores - 1) : cores;
+/**
+ * One parser thread per core, on PGlite too although its database runs on the main thread: the
+ * workers send their rows as COPY text, so writing a report takes the main thread about a quarter
+ * of the time parsing it takes a worker (1.5 ms against 5.5 ms of CPU, measured on 2 cores) — one
+ * core left to the database would sit mostly idle.
+ */
+export function defaultWorkers(_db?: Pick<Db, 'kind'>): number {
+  return Math.max(1, availableParallelism());
 }
 
 class Run {
@@ -448,6 +488,12 @@ class Run {
   private pool: ParsePool | null = null;
   readonly maxBatch: number;
   private fastSkip = new Map<string, string>();
+  /** Every entry of the current `process` call has been handed to `push` (or skipped). */
+  private inputDone = true;
+  private stored = 0;
+  private older = 0;
+  private keyDropped = false;
+  private wake: (() => void) | null = null;
   private failedBefore = new Map<string, { key: string; message: string }>();
 
   constructor(private db: Db, readonly version: string, private opts: IngestOptions, private queue: boolean) {
@@ -468,15 +514,45 @@ class Run {
       }
     }
     const known: string[] = [];
-    for (const r of await this.db.query<{ sha256: string; parser_version: string }>('select sha256, parser_version from reports')) {
+    const all = await this.db.query<{ sha256: string; parser_version: string }>('select sha256, parser_version from reports');
+    for (const r of all) {
       if (compareVersions(r.parser_version, this.version) >= 0) known.push(r.sha256);
     }
+    this.stored = all.length;
+    this.older = all.length - known.length;
     return known;
+  }
+
+  /**
+   * Whether to leave the cells key out while writing `todo` new files (see `dropCellsKey`): PGlite
+   * only; enough new files to pay for building the key over the whole table again (at least
+   * DEFER_KEY_MIN and as many as are stored already); and no report of an older parser version
+   * stored, since replacing one deletes its cells by report id, which wants the key.
+   */
+  private deferKey(todo: number): boolean {
+    return this.db.kind === 'pglite' && !this.queue && this.older === 0 && todo >= Math.max(this.opts.deferKeyMin ?? DEFER_KEY_MIN, this.stored);
+  }
+
+  /**
+   * Builds the cells key again when this run left it out, and after a large load into PGlite
+   * gathers the planner's statistics: PGlite runs no autovacuum, and a planner that has never seen
+   * the tables' sizes may pick a sequential scan of `cells` for a query of one body.
+   */
+  async finish(ok: boolean): Promise<void> {
+    if (this.keyDropped) {
+      this.keyDropped = false;
+      const t = Date.now();
+      this.opts.onIndex?.('start');
+      await restoreCellsKey(this.db, this.db);
+      this.opts.onIndex?.('done', (Date.now() - t) / 1000);
+    }
+    const written = this.summary.stored + this.summary.replaced;
+    if (ok && this.db.kind === 'pglite' && written >= ANALYZE_MIN && written >= this.stored / 10) await this.db.query('analyze');
   }
 
   startPool(known: string[], files: number) {
     const size = Math.max(1, Math.min(this.opts.workers ?? defaultWorkers(this.db), Math.max(1, files)));
-    this.pool = new ParsePool(size, { known, filesDir: this.db.filesDir, maxBytes: this.opts.maxBytes }, 32, this.opts.timeoutMs ?? 300_000);
+    this.pool = new ParsePool(size, { known, filesDir: this.db.filesDir, maxBytes: this.opts.maxBytes, cellIds: this.db.copyText ? [...this.db.cellIds] : null }, 32, this.opts.timeoutMs ?? 300_000);
   }
 
   async stopPool() {
@@ -500,7 +576,29 @@ class Run {
 
   private push(item: Item) {
     this.pending.push(item);
+    if (this.pending.length >= this.maxBatch) this.wake?.();
     if (!this.committing) this.committing = this.commitLoop();
+  }
+
+  /**
+   * Waits a little for a full batch while the workers are still sending: every transaction costs
+   * a dozen statements and a commit whatever its size, so a few large ones go much faster than
+   * many small ones. Returns at once when the input has all been handed over.
+   */
+  private async fill(): Promise<void> {
+    if (this.pending.length >= this.maxBatch || this.inputDone) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(done, FILL_MS);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+    this.wake = null;
   }
 
   private async commitLoop(): Promise<void> {
@@ -508,6 +606,7 @@ class Run {
       while (this.pending.length && !this.fatal) {
         // let the results that arrived while the last batch was written in (the database runs on this thread)
         await new Promise<void>((r) => setImmediate(r));
+        await this.fill();
         const batch = this.pending.splice(0, this.maxBatch);
         await this.commit(batch);
         this.progress();
@@ -593,19 +692,30 @@ class Run {
       } else todo.push(e);
     }
     this.progress();
+    if (!this.keyDropped && this.deferKey(todo.length)) {
+      await dropCellsKey(this.db, this.db);
+      this.keyDropped = true;
+    }
     const pool = this.pool!;
     const maxPending = this.maxBatch * 4;
     let next = 0;
     const feeder = async () => {
       while (next < todo.length && !this.fatal) {
         while (this.pending.length >= maxPending && !this.fatal) await this.drained();
-        if (this.fatal) return;
+        // the other feeders woke up too and may have taken the last entries meanwhile
+        if (this.fatal || next >= todo.length) return;
         const entry = todo[next++];
         const r = await pool.parse(entry.path);
         this.push(this.toItem(r, entry));
       }
     };
-    await Promise.all(Array.from({ length: pool.size * pool.depth }, feeder));
+    this.inputDone = false;
+    try {
+      await Promise.all(Array.from({ length: pool.size * pool.depth }, feeder));
+    } finally {
+      this.inputDone = true;
+      this.wake?.();
+    }
     await this.flush();
     this.summary.seconds = (Date.now() - this.started) / 1000;
   }
@@ -613,15 +723,23 @@ class Run {
 
 /** Ingests the files: parsed in worker threads, written as they come (see the top of this file). */
 export async function ingest(db: Db, files: (FileEntry | string)[], opts: IngestOptions = {}): Promise<IngestSummary> {
+  const started = Date.now();
   const run = new Run(db, opts.parserVersion ?? parserVersion(), opts, false);
   const entries = files.map((f) => (typeof f === 'string' ? statEntry(f) ?? { path: f, missing: true as const } : f));
   const known = await run.load();
   run.startPool(known, entries.length);
+  let ok = false;
   try {
     await run.process(entries);
+    ok = true;
   } finally {
     await run.stopPool();
+    // after a failure its error is the one to report; the next open builds the key anyway
+    await run.finish(ok).catch((err) => {
+      if (ok) throw err;
+    });
   }
+  run.summary.seconds = (Date.now() - started) / 1000;
   return run.summary;
 }
 
@@ -698,14 +816,19 @@ export async function storeReport(db: Db, report: Report, opts: { path?: string;
  * worker threads: for reports parsed elsewhere, and to measure the write path alone.
  */
 export async function storeReports(db: Db, reports: { report: Report; path?: string }[], opts: { parserVersion?: string; batch?: number } = {}): Promise<Record<Outcome, number>> {
+  return storePrepared(db, reports.map(({ report, path }) => {
+    const p = path ?? report.source.path ?? `report-${report.source.sha256.slice(0, 12)}`;
+    return { report: prepareReport(report, p), entry: { path: p, size: 0, mtimeMs: 0 } };
+  }), opts);
+}
+
+/** Stores reports already turned into rows (`prepareReport`, possibly `leanCopy`), as `storeReports` does. */
+export async function storePrepared(db: Db, reports: { report: PreparedReport; entry: FileEntry }[], opts: { parserVersion?: string; batch?: number } = {}): Promise<Record<Outcome, number>> {
   const ctx: WriteContext = { db, version: opts.parserVersion ?? parserVersion(), queue: false, bodyCache: new Map() };
   const counts: Record<Outcome, number> = { stored: 0, replaced: 0, skipped: 0, duplicate: 0, failed: 0 };
   const batch = Math.max(1, opts.batch ?? 200);
   for (let i = 0; i < reports.length; i += batch) {
-    const items: Item[] = reports.slice(i, i + batch).map(({ report, path }) => {
-      const p = path ?? report.source.path ?? `report-${report.source.sha256.slice(0, 12)}`;
-      return { kind: 'report', entry: { path: p, size: 0, mtimeMs: 0 }, report: prepareReport(report, p), original: null };
-    });
+    const items: Item[] = reports.slice(i, i + batch).map(({ report, entry }) => ({ kind: 'report', entry, report, original: null }));
     const { outcomes, bodies } = await db.transaction((q) => writeBatch(q, items, ctx));
     for (const [k, v] of bodies) ctx.bodyCache.set(k, v);
     for (const o of outcomes) counts[o]++;

@@ -4,6 +4,7 @@
 // worker threads call `prepareReport`, the main thread only writes what they send.
 
 import { createHash } from 'node:crypto';
+import { copyField, copyLines } from './copy.js';
 import { columnsOf, TEMPLATES, type TableKey } from '../template/index.js';
 import type { CellStatus, Report, TemplateVersion } from '../types.js';
 
@@ -137,6 +138,14 @@ export interface PreparedReport {
   cells: CellRow[];
   findings: FindingRow[];
   facts: FactRow[];
+  /** Rows of `cells` this report has (`reports.cell_count`). */
+  cellCount: number;
+  /**
+   * The rows already in COPY text form (see `leanCopy`); when set, `json`, `cells`, `findings` and
+   * `facts` are left empty — the ingest workers send this instead, so that the writing thread
+   * only joins text.
+   */
+  copy?: ReportCopy;
   errors: number;
   warnings: number;
   /** md5 of the decided cells; null when fewer than 3 are non-zero (too little to call two reports the same). */
@@ -174,12 +183,41 @@ export function prepareReport(report: Report, path: string): PreparedReport {
     published: validDate(report.meta.published),
     json: JSON.stringify(stored),
     cells,
+    cellCount: cells.length,
     findings: report.findings.map((f) => [f.rule, f.severity, f.message, f.cells ?? [], f.span?.[0] ?? null, f.span?.[1] ?? null]),
     facts: report.narrative.facts.map((f) => [f.kind, f.value, f.unit, f.cell ?? null, f.span?.[0] ?? null, f.span?.[1] ?? null, f.text ?? null]),
     errors: report.findings.filter((f) => f.severity === 'error').length,
     warnings: report.findings.filter((f) => f.severity === 'warning').length,
     signature,
   };
+}
+
+/**
+ * A report's rows as COPY text, each line without its leading report id (`withId` adds it):
+ * `cells` with the cell path already numbered by `cell_keys`, `findings`, `facts`, and the
+ * escaped JSON for `reports.report`.
+ */
+export interface ReportCopy {
+  cells: string;
+  findings: string;
+  facts: string;
+  json: string;
+}
+
+/**
+ * The report with its rows in COPY text form and the row arrays emptied (what a worker sends to
+ * the writing thread). Null when a cell path has no number yet: the rows then go as they are and
+ * the writer numbers the new paths first.
+ */
+export function leanCopy(p: PreparedReport, cellIds: ReadonlyMap<string, number>): PreparedReport | null {
+  const cellRows: unknown[][] = [];
+  for (const c of p.cells) {
+    const id = cellIds.get(c[0]);
+    if (id === undefined) return null;
+    cellRows.push([id, c[1], c[2], c[3], c[4], c[5], c[6]]);
+  }
+  const copy: ReportCopy = { cells: copyLines(cellRows), findings: copyLines(p.findings), facts: copyLines(p.facts), json: copyField(p.json) };
+  return { ...p, json: '', cells: [], findings: [], facts: [], copy };
 }
 
 /** Number of cells a report has: what `cells` holds for it. */

@@ -9,7 +9,7 @@ import { dirname, extname, join } from 'node:path';
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseDocument } from '../parse.js';
 import { InputError } from '../types.js';
-import { prepareReport, type PreparedReport } from './model.js';
+import { leanCopy, prepareReport, type PreparedReport } from './model.js';
 
 export interface WorkerInit {
   /** sha256 of the reports stored with this parser version (or a newer one): not parsed again. */
@@ -17,6 +17,11 @@ export interface WorkerInit {
   /** Folder for originals; null: send the bytes back for the `originals` table. */
   filesDir: string | null;
   maxBytes?: number;
+  /**
+   * Cell path → `cell_keys.id` when the store takes COPY text (PGlite): the report's rows are then
+   * sent encoded (`leanCopy`), which takes that work off the writing thread. Null: rows as arrays.
+   */
+  cellIds?: [string, number][] | null;
 }
 
 export interface WorkerTask {
@@ -50,6 +55,7 @@ function keepOriginal(filesDir: string, sha256: string, path: string, bytes: Uin
 if (parentPort) {
   const init = workerData as WorkerInit;
   const known = new Set(init.known);
+  const cellIds = init.cellIds ? new Map(init.cellIds) : null;
   const port = parentPort;
   // one task at a time, in order (the main thread keeps a few queued here)
   let chain = Promise.resolve();
@@ -72,7 +78,8 @@ if (parentPort) {
         return;
       }
       const report = await parseDocument(bytes, { path, ...(init.maxBytes ? { maxBytes: init.maxBytes } : {}) });
-      const prepared = prepareReport(report, path);
+      const full = prepareReport(report, path);
+      const prepared = (cellIds && leanCopy(full, cellIds)) || full;
       if (init.filesDir) {
         const original = keepOriginal(init.filesDir, sha256, path, bytes);
         port.postMessage({ id, path, kind: 'parsed', report: prepared, original } satisfies WorkerResult);
