@@ -8,7 +8,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import pg from 'pg';
 import { openDb, type Db, type OpenOptions } from '../src/store/db.js';
 import { cellPaths } from '../src/store/model.js';
 import { collectPaths, ingest, storeReport } from '../src/store/ingest.js';
@@ -16,12 +15,8 @@ import { META_COLUMNS, LONG_COLUMNS } from '../src/store/export.js';
 import { columnsOf, TEMPLATES } from '../src/template/index.js';
 import type { Cell, Report } from '../src/types.js';
 import { writeBenchReports, benchBody } from '../bench/store.js';
-import { FIXTURES } from './helpers.js';
+import { backends, BIN, INPUT } from './backends.js';
 
-const BIN = join(FIXTURES, '..', '..', 'bin', 'gongkai.js');
-const INPUT = join(FIXTURES, 'corpus', 'input');
-const URL_ = process.env.TEST_DATABASE_URL;
-const NO_PG = URL_ ? undefined : 'no TEST_DATABASE_URL';
 
 /** RFC 4180 CSV. */
 function parseCsv(text: string): string[][] {
@@ -66,42 +61,6 @@ function reportWithErrors(): Report {
   };
 }
 
-interface Backend { name: string; skip?: string; open(): Promise<OpenOptions>; env(o: OpenOptions): Record<string, string>; args(o: OpenOptions): string[]; cleanup(): Promise<void> }
-
-function backends(): Backend[] {
-  const dirs: string[] = [];
-  let schema = '';
-  return [
-    {
-      name: 'PGlite',
-      async open() { const d = mkdtempSync(join(tmpdir(), 'gk-export-db-')); dirs.push(d); return { dataDir: join(d, 'data'), url: '' }; },
-      env: () => ({ DATABASE_URL: '' }),
-      args: (o) => ['--data', o.dataDir!],
-      async cleanup() { for (const d of dirs) rmSync(d, { recursive: true, force: true }); },
-    },
-    {
-      name: 'PostgreSQL',
-      skip: NO_PG,
-      async open() {
-        schema = `gk_export_${process.pid}`;
-        const c = new pg.Client({ connectionString: URL_ });
-        await c.connect();
-        await c.query(`drop schema if exists ${schema} cascade`);
-        await c.end();
-        return { url: URL_, schema };
-      },
-      env: (o) => ({ DATABASE_URL: o.url!, GONGKAI_SCHEMA: o.schema! }),
-      args: () => [],
-      async cleanup() {
-        if (!URL_ || !schema) return;
-        const c = new pg.Client({ connectionString: URL_ });
-        await c.connect();
-        await c.query(`drop schema if exists ${schema} cascade`);
-        await c.end();
-      },
-    },
-  ];
-}
 
 interface DbCell { report_id: number; path: string; value: number | null; status: string }
 
@@ -118,7 +77,7 @@ async function dbCells(db: Db): Promise<Map<number, Map<string, DbCell>>> {
 
 const decided = (c: DbCell | undefined) => (c && c.value !== null && ['read', 'blank', 'inferred'].includes(c.status) ? c.value : null);
 
-for (const be of backends()) {
+for (const be of backends('export')) {
   describe(`export on ${be.name}`, { skip: be.skip }, () => {
     const work = mkdtempSync(join(tmpdir(), 'gk-export-in-'));
     let o: OpenOptions;
@@ -127,7 +86,7 @@ for (const be of backends()) {
     const cli = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args, ...be.args(o)], { env: { ...process.env, ...be.env(o) }, encoding: 'utf8', maxBuffer: 64 << 20 });
 
     before(async () => {
-      o = await be.open();
+      o = await be.fresh();
       writeBenchReports(join(work, 'gen'), 36, 23); // 6 bodies × 2019–2024
       const db = await openDb({ ...o, create: true });
       try {

@@ -7,69 +7,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import pg from 'pg';
-import { openDb, type Db, type OpenOptions } from '../src/store/db.js';
+import { openDb, type Db } from '../src/store/db.js';
 import { cellCount } from '../src/store/model.js';
 import { collectPaths, enqueue, ingest, ingestQueue } from '../src/store/ingest.js';
 import type { Report } from '../src/types.js';
 import { writeBenchReports } from '../bench/store.js';
-import { FIXTURES } from './helpers.js';
+import { backends, BIN, INPUT } from './backends.js';
 
-const BIN = join(FIXTURES, '..', '..', 'bin', 'gongkai.js');
-const INPUT = join(FIXTURES, 'corpus', 'input');
-const URL_ = process.env.TEST_DATABASE_URL;
-const NO_PG = URL_ ? undefined : 'no TEST_DATABASE_URL';
 
-interface Backend {
-  name: string;
-  skip?: string;
-  fresh(): Promise<OpenOptions>;
-  env(o: OpenOptions): Record<string, string>;
-  args(o: OpenOptions): string[];
-  cleanup(): Promise<void>;
-}
-
-function backends(): Backend[] {
-  const dirs: string[] = [];
-  const schemas: string[] = [];
-  return [
-    {
-      name: 'PGlite',
-      async fresh() {
-        const d = mkdtempSync(join(tmpdir(), 'gk-ingest-db-'));
-        dirs.push(d);
-        return { dataDir: join(d, 'data'), url: '' };
-      },
-      env: () => ({ DATABASE_URL: '' }),
-      args: (o) => ['--data', o.dataDir!],
-      async cleanup() {
-        for (const d of dirs) rmSync(d, { recursive: true, force: true });
-      },
-    },
-    {
-      name: 'PostgreSQL',
-      skip: NO_PG,
-      async fresh() {
-        const schema = `gk_ingest_${process.pid}_${schemas.length}`;
-        schemas.push(schema);
-        const c = new pg.Client({ connectionString: URL_ });
-        await c.connect();
-        await c.query(`drop schema if exists ${schema} cascade`);
-        await c.end();
-        return { url: URL_, schema };
-      },
-      env: (o) => ({ DATABASE_URL: o.url!, GONGKAI_SCHEMA: o.schema! }),
-      args: () => [],
-      async cleanup() {
-        if (!URL_ || !schemas.length) return;
-        const c = new pg.Client({ connectionString: URL_ });
-        await c.connect();
-        for (const s of schemas) await c.query(`drop schema if exists ${s} cascade`);
-        await c.end();
-      },
-    },
-  ];
-}
 
 /** Every report whole (its cells, findings and facts all there), none twice. Returns the number of reports. */
 async function assertWhole(db: Db): Promise<number> {
@@ -114,7 +59,7 @@ test('collectPaths: files, folders (recursive; hidden entries, other extensions 
   }
 });
 
-for (const be of backends()) {
+for (const be of backends('ingest')) {
   describe(`ingest on ${be.name}`, { skip: be.skip }, () => {
     const work = mkdtempSync(join(tmpdir(), 'gk-ingest-in-'));
     after(async () => {

@@ -11,17 +11,16 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { createApp, SECURITY_HEADERS } from '../src/server/app.js';
-import { openDb, type Db, type OpenOptions } from '../src/store/db.js';
+import { openDb, type Db } from '../src/store/db.js';
 import { collectPaths, ingest } from '../src/store/ingest.js';
 import { TEMPLATES } from '../src/template/index.js';
 import type { Report } from '../src/types.js';
 import { FIXTURES } from './helpers.js';
+import { backends as storeBackends } from './backends.js';
 
 const ROOT = join(FIXTURES, '..', '..');
 const EXAMPLES = join(ROOT, 'examples');
-const URL_ = process.env.TEST_DATABASE_URL;
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -54,50 +53,7 @@ function cellValue(report: Report, path: string): number | null {
   return cell && ['read', 'blank', 'inferred'].includes(cell.status) ? cell.value : null;
 }
 
-interface Backend {
-  name: string;
-  skip?: string;
-  open(): Promise<OpenOptions>;
-  cleanup(): Promise<void>;
-}
-
-const backends: Backend[] = (() => {
-  const dirs: string[] = [];
-  const schemas: string[] = [];
-  return [
-    {
-      name: 'PGlite',
-      async open() {
-        const d = mkdtempSync(join(tmpdir(), 'gk-web-'));
-        dirs.push(d);
-        return { dataDir: join(d, 'data'), url: '', create: true };
-      },
-      async cleanup() {
-        for (const d of dirs) rmSync(d, { recursive: true, force: true });
-      },
-    },
-    {
-      name: 'PostgreSQL',
-      skip: URL_ ? undefined : 'no TEST_DATABASE_URL',
-      async open() {
-        const schema = `gk_web_${process.pid}_${schemas.length}`;
-        schemas.push(schema);
-        const c = new pg.Client({ connectionString: URL_ });
-        await c.connect();
-        await c.query(`drop schema if exists ${schema} cascade`);
-        await c.end();
-        return { url: URL_, schema, create: true };
-      },
-      async cleanup() {
-        if (!URL_ || !schemas.length) return;
-        const c = new pg.Client({ connectionString: URL_ });
-        await c.connect();
-        for (const s of schemas) await c.query(`drop schema if exists ${s} cascade`);
-        await c.end();
-      },
-    },
-  ];
-})();
+const backends = storeBackends('web');
 
 for (const be of backends) {
   describe(`corpus API on ${be.name}`, { skip: be.skip }, () => {
@@ -113,7 +69,7 @@ for (const be of backends) {
     const reportOf = async (id: number) => (await ok(await get(`/api/reports/${id}`))).report as Report;
 
     before(async () => {
-      db = await openDb(await be.open());
+      db = await openDb({ ...(await be.fresh()), create: true });
       const summary = await ingest(db, collectPaths([EXAMPLES]).files, { workers: 2 });
       assert.equal(summary.failed.length, 0, JSON.stringify(summary.failed));
       assert.equal(summary.stored, 18);

@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { openDb, StoreError, type Db, type OpenOptions } from '../src/store/db.js';
+import { openDb, StoreError } from '../src/store/db.js';
 import { MIGRATIONS, SCHEMA_VERSION } from '../src/store/schema.js';
 import { storeReport } from '../src/store/ingest.js';
 import { cellCount, cellPaths, levelOfName, normaliseName, regionParts, bodyOf } from '../src/store/model.js';
@@ -20,67 +20,8 @@ import { bodyTimeline, reportsWithErrors } from '../src/store/export.js';
 import { parseReport } from '../src/parse.js';
 import { columnsOf, TEMPLATES } from '../src/template/index.js';
 import type { Cell, Finding, Report, TemplateVersion } from '../src/types.js';
-import { FIXTURES } from './helpers.js';
+import { backends, BIN, INPUT, PG_URL as URL_, NO_PG } from './backends.js';
 
-const BIN = join(FIXTURES, '..', '..', 'bin', 'gongkai.js');
-const INPUT = join(FIXTURES, 'corpus', 'input');
-const URL_ = process.env.TEST_DATABASE_URL;
-const NO_PG = URL_ ? undefined : 'no TEST_DATABASE_URL';
-
-// ---------------------------------------------------------------- backends
-
-interface Backend {
-  name: string;
-  skip?: string;
-  /** Options for a fresh, empty corpus. */
-  fresh(): Promise<OpenOptions>;
-  /** Environment for the CLI pointing at the same corpus. */
-  env(o: OpenOptions): Record<string, string>;
-  args(o: OpenOptions): string[];
-  cleanup(): Promise<void>;
-}
-
-function backends(): Backend[] {
-  const dirs: string[] = [];
-  const schemas: string[] = [];
-  return [
-    {
-      name: 'PGlite',
-      async fresh() {
-        const d = mkdtempSync(join(tmpdir(), 'gk-store-'));
-        dirs.push(d);
-        return { dataDir: join(d, 'data'), url: '' };
-      },
-      env: () => ({ DATABASE_URL: '' }),
-      args: (o) => ['--data', o.dataDir!],
-      async cleanup() {
-        for (const d of dirs) rmSync(d, { recursive: true, force: true });
-      },
-    },
-    {
-      name: 'PostgreSQL',
-      skip: NO_PG,
-      async fresh() {
-        const schema = `gk_store_${process.pid}_${schemas.length}`;
-        schemas.push(schema);
-        const c = new pg.Client({ connectionString: URL_ });
-        await c.connect();
-        await c.query(`drop schema if exists ${schema} cascade`);
-        await c.end();
-        return { url: URL_, schema };
-      },
-      env: (o) => ({ DATABASE_URL: o.url!, GONGKAI_SCHEMA: o.schema! }),
-      args: () => [],
-      async cleanup() {
-        if (!URL_ || !schemas.length) return;
-        const c = new pg.Client({ connectionString: URL_ });
-        await c.connect();
-        for (const s of schemas) await c.query(`drop schema if exists ${s} cascade`);
-        await c.end();
-      },
-    },
-  ];
-}
 
 // ---------------------------------------------------------------- synthetic reports
 
@@ -145,7 +86,7 @@ test('parser versions compare part by part', () => {
 
 // ---------------------------------------------------------------- per backend
 
-for (const be of backends()) {
+for (const be of backends('store')) {
   describe(`store on ${be.name}`, { skip: be.skip }, () => {
     after(() => be.cleanup());
 
