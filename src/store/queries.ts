@@ -8,7 +8,7 @@ import { basename, resolve, sep } from 'node:path';
 import { TEMPLATES, type TableDef } from '../template/index.js';
 import type { Report, TemplateVersion } from '../types.js';
 import type { Db } from './db.js';
-import { cellsOf, filterSql, isDecided, type ReportFilter, type StoredCell } from './export.js';
+import { cellsOf, filterSql, isDecided, type ReportFilter, type ReportRow, type StoredCell } from './export.js';
 import { DECIDED_SQL } from './model.js';
 
 export interface Page {
@@ -17,25 +17,12 @@ export interface Page {
 }
 
 /** A report as listed: its body, year, template and problem counts; the file by its name only. */
-export interface ReportItem {
-  id: number;
-  body: string | null;
-  body_id: number | null;
-  region: string | null;
-  level: string | null;
-  division_code: string | null;
-  year: number | null;
-  template: string;
-  published: string | null;
+export type ReportItem = Pick<ReportRow, 'id' | 'body' | 'body_id' | 'region' | 'level' | 'division_code' | 'year' | 'template' | 'published' | 'format' | 'cell_count' | 'errors' | 'warnings'> & {
   /** The file's name (never the server's path). */
   file: string;
-  format: string;
-  cell_count: number;
   /** Cells the source does not decide (ambiguous or missing). */
   undecided: number;
-  errors: number;
-  warnings: number;
-}
+};
 
 const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
