@@ -7,60 +7,42 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { serve, type ServerType } from '@hono/node-server';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createApp } from '../src/server/app.js';
 import { openDb, type Db } from '../src/store/db.js';
 import { collectPaths, ingest, storeReport } from '../src/store/ingest.js';
 import { parseReport } from '../src/parse.js';
+import { openRig, skip, SHOTS, type BrowserRig } from './browser.js';
 import { FIXTURES } from './helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `Chromium not installed (${CHROMIUM}); install the Debian package "chromium" to run the browser tests`;
 const ROOT = join(FIXTURES, '..', '..');
-const SHOTS = join(ROOT, 'test-output', 'screenshots');
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('corpus pages in Chromium', { skip }, () => {
   let tmp = '';
   let db: Db;
-  let server: ServerType;
-  let browser: Browser;
+  let rig: BrowserRig | undefined;
   let base = '';
   let page: Page;
   const problems: string[] = [];
   const api = async (path: string): Promise<Json> => (await (await fetch(base + path)).json()) as Json;
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
     tmp = mkdtempSync(join(tmpdir(), 'gk-e2e-corpus-'));
     db = await openDb({ dataDir: join(tmp, 'data'), url: '', create: true });
     const s = await ingest(db, collectPaths([join(ROOT, 'examples')]).files, { workers: 2 });
     assert.equal(s.failed.length, 0);
-    server = serve({ fetch: createApp({ store: db }).fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
     // a laptop screen
-    page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-    page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
+    rig = await openRig(createApp({ store: db }), { width: 1366, height: 768 }, problems);
+    ({ base, page } = rig);
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await new Promise<void>((resolve) => { server.close(() => resolve()); (server as Server).closeAllConnections?.(); });
+    await rig?.close();
     await db?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });

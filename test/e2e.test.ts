@@ -5,57 +5,34 @@
 
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import { serve, type ServerType } from '@hono/node-server';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createApp } from '../src/server/app.js';
 import type { Report } from '../src/types.js';
+import { openRig, skip, SHOTS, type BrowserRig } from './browser.js';
 import { FIXTURES, fixture } from './helpers.js';
 
-/** The Debian package's browser; CHROMIUM_PATH overrides it (e.g. to check the skip). */
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `Chromium not installed (${CHROMIUM}); install the Debian package "chromium" to run the browser tests`;
-const SHOTS = join(FIXTURES, '..', '..', 'test-output', 'screenshots');
 const SEED_PATH = join(FIXTURES, 'corpus', 'input', 'seed001-chaoyang-2021.txt');
 
 describe('web app in Chromium', { skip }, () => {
-  let server: ServerType;
-  let browser: Browser;
+  let rig: BrowserRig | undefined;
   let base = '';
   let page: Page;
   const dialogs: string[] = [];
   const problems: string[] = [];
 
   before(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = serve({ fetch: createApp().fetch, port: 0, hostname: '127.0.0.1' });
-    await new Promise<void>((resolve) => server.once('listening', () => resolve()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    // The expected 422 of the error test is logged by Chromium as a failed resource load.
+    rig = await openRig(createApp(), { width: 1440, height: 900 }, problems, /status of 422/);
+    ({ base, page } = rig);
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
-    // Any script error or CSP violation (logged as a console error) fails the suite.
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      // The expected 422 of the error test is logged by Chromium as a failed resource load.
-      if (m.type() === 'error' && !/status of 422/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-    page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()}`));
   });
 
   after(async () => {
-    await browser?.close();
-    if (server) await new Promise<void>((resolve) => { server.close(() => resolve()); (server as Server).closeAllConnections?.(); });
+    await rig?.close();
   });
 
   test('the empty page: upload area in Chinese', async () => {
