@@ -305,7 +305,8 @@ function extractSingleLine(text: string, region: Span, table: TableDef, rules: L
   // No number after the header: a table of empty cells when its whole header is there as text
   // (every cell blank, 0 — spec §6.5), else the table is missing (a picture, or only prose).
   const noNumbers = !line.items.some((it) => it.kind === 'num');
-  if (!line.headerFound || (noNumbers && (!line.headerComplete || /[0-9]/.test(text.slice(line.values[0], line.values[1]))))) {
+  const emptyCells = noNumbers && line.headerComplete && !/[0-9]/.test(text.slice(line.values[0], line.values[1]));
+  if (!line.headerFound || (noNumbers && !emptyCells)) {
     findings.push(msg.tableAbsent(table.key, region));
     return null;
   }
