@@ -25,11 +25,14 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-/** The JSON a run prints, with what legitimately varies between runs (timings) removed. */
+/**
+ * The JSON a run prints. A finding's `params` (the values its message is rendered from) are left
+ * out of the hash: they add no reading of their own, and the message rendered from them is kept.
+ */
 async function jsonOf(bytes: Uint8Array, path: string): Promise<string> {
   try {
     const report = await parseDocument(bytes, { path });
-    return JSON.stringify(report);
+    return JSON.stringify(report, (key, value) => (key === 'params' ? undefined : value));
   } catch (e) {
     return JSON.stringify({ error: (e as Error).message, code: (e as { code?: string }).code ?? null });
   }
