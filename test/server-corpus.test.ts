@@ -343,7 +343,7 @@ for (const be of backends) {
 
     test('other methods are 405; page routes answer with the app shell', async () => {
       for (const p of ['/api/reports', '/api/bodies/1', '/api/compare', '/api/dashboard']) {
-        const res = await app.request(p, { method: 'POST' });
+        const res = await app.request(p, { method: 'POST', headers: { origin: 'http://localhost' } });
         assert.equal(res.status, 405, p);
         assert.equal(res.headers.get('allow'), 'GET, HEAD');
       }
