@@ -419,6 +419,8 @@ describe('npm start with the store', () => {
       assert.ok(first.url, `no address: ${first.out} ${first.err}`);
       assert.match(first.out, /正在导入 18 份示例报告/);
       assert.match(first.out, /已导入 18 份，失败 0 份/);
+      // no terminal: how to create the first administrator is printed, nothing is asked
+      assert.match(first.out, /还没有管理员账户[^\n]*\n\s+npx gongkai user add --admin 用户名 --data /);
       const f = (await (await fetch(new URL('/api/corpus', first.url!))).json()) as Json;
       assert.equal(f.reports, 18);
       assert.equal(((await (await fetch(new URL('/api/health', first.url!))).json()) as Json).store, 'ready');
