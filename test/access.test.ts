@@ -203,6 +203,16 @@ describe('every route × every role', () => {
     for (const k of registered) assert.ok(declared.has(k), k);
   });
 
+  test('web/openapi.json documents every route with the access the table declares', async () => {
+    const doc = (await (await createApp().request('/openapi.json')).json()) as { paths: Record<string, Record<string, { 'x-access'?: string }>> };
+    for (const r of ROUTES) {
+      const op = doc.paths[r.path.replace(/:(\w+)/g, '{$1}')]?.[r.method.toLowerCase()];
+      assert.ok(op, `documented: ${r.method} ${r.path}`);
+      const want = r.access.kind === 'capability' ? `capability:${r.access.capability}` : r.access.kind;
+      assert.equal(op['x-access'], want, `${r.method} ${r.path}`);
+    }
+  });
+
   test('public corpus: each route with each role and anonymous', async () => {
     const calls = await walk(true);
     assert.ok(calls > 300, `${calls} calls`);
