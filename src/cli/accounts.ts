@@ -20,6 +20,7 @@ import { audit, auditText, listAudit, type Actor } from '../auth/audit.js';
 import { ROLE_LABELS, isRole } from '../auth/roles.js';
 import { AccountError, addGrant, createUser, getUser, listUsers, revokeGrant, setDisabled, setPassword, setTotp, type Grant, type PublicUser } from '../auth/users.js';
 import { PromptError, readNewPassword } from './password.js';
+import { parseOptions, UsageError, type Parsed } from './args.js';
 
 export const ACCOUNT_USAGE = `用法 / usage:
   gongkai user add [--admin] [--display 姓名] NAME     新建用户；密码从终端输入（不回显）或取标准输入第一行 / password from the terminal or stdin
@@ -35,29 +36,13 @@ export const ACCOUNT_USAGE = `用法 / usage:
 数据库 / database: --data DIR，或 GONGKAI_DATA、DATABASE_URL（同 ingest）
 角色 / roles: ${Object.entries(ROLE_LABELS).map(([k, v]) => `${k} ${v.zh}`).join('，')}`;
 
-class UsageError extends Error {}
+const VALUED = ['--data', '--display', '--role', '--body', '--division', '--parent-body', '--limit', '--action', '--format', '--out'];
+const FLAGS = ['--admin', '--json', '--personal-data'];
 
-const VALUED = new Set(['--data', '--display', '--role', '--body', '--division', '--parent-body', '--limit', '--action', '--format', '--out']);
-const FLAGS = new Set(['--admin', '--json', '--personal-data']);
-
-function parse(args: string[]) {
-  const opts = new Map<string, string>();
-  const flags = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if (VALUED.has(name)) {
-      const v = eq > 0 ? a.slice(eq + 1) : args[++i];
-      if (v === undefined || v === '') throw new UsageError(`${name} 需要一个值 / ${name} needs a value`);
-      opts.set(name, v);
-    } else if (FLAGS.has(a)) flags.add(a);
-    else if (a === '--password' || a.startsWith('--password=')) throw new UsageError('密码不能写在命令行上（其他用户和命令历史可见），请在提示时输入或由标准输入提供 / a password is never given on the command line: type it at the prompt or pipe it on stdin');
-    else if (a.startsWith('-')) throw new UsageError(`未知选项 ${a} / unknown option`);
-    else positional.push(a);
-  }
-  return { opts, flags, positional };
+function parse(args: string[]): Parsed {
+  return parseOptions(args, VALUED, FLAGS, (a) => {
+    if (a === '--password' || a.startsWith('--password=')) throw new UsageError('密码不能写在命令行上（其他用户和命令历史可见），请在提示时输入或由标准输入提供 / a password is never given on the command line: type it at the prompt or pipe it on stdin');
+  });
 }
 
 const CLI_ACTOR = (): Actor => {
@@ -96,7 +81,7 @@ function one(positional: string[], what: string): string {
   return positional[0];
 }
 
-async function runUser(db: Db, sub: string, p: ReturnType<typeof parse>): Promise<number> {
+async function runUser(db: Db, sub: string, p: Parsed): Promise<number> {
   const actor = CLI_ACTOR();
   const out = (s: string) => process.stdout.write(s + '\n');
   switch (sub) {
@@ -159,7 +144,7 @@ async function runUser(db: Db, sub: string, p: ReturnType<typeof parse>): Promis
   }
 }
 
-async function runAudit(db: Db, sub: string, p: ReturnType<typeof parse>): Promise<number> {
+async function runAudit(db: Db, sub: string, p: Parsed): Promise<number> {
   if (sub === 'list') {
     const limit = p.opts.has('--limit') ? Number(p.opts.get('--limit')) : 50;
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit 需要正整数 / --limit needs a positive integer');
