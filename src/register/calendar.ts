@@ -1,0 +1,160 @@
+// Working days of the State Council's holiday arrangement (条例 第三十三条 counts in working days:
+// Monday–Friday, minus the public holidays, plus the weekend days made working days, 调休).
+//
+// Why `chinese-days`: it is maintained (a release each year when the State Council publishes the
+// next year's arrangement, with a script that fetches it from the gov.cn notice), covers every year
+// from 2004, ships its data inside the package (no network at run time) and answers the one
+// question we need, "is this date a working day", including 调休 days. Nothing here types a holiday.
+//
+// The calendar is turned once into an array of day numbers, so that "the Nth working day after D"
+// and "working days between A and B" are array look-ups — the due list of a large register is
+// computed in milliseconds. A date outside the years the package covers is an error: guessing
+// Monday–Friday there would give a due date that may be wrong by a week-long holiday.
+
+import chineseDays from 'chinese-days';
+
+const cd = chineseDays as unknown as {
+  isWorkday(date: string): boolean;
+  getHolidaysInRange(start: string, end: string, includeWeekends?: boolean): string[];
+};
+
+/** A calendar date as `YYYY-MM-DD`. */
+export type IsoDate = string;
+
+export class CalendarError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CalendarError';
+  }
+}
+
+const DAY_MS = 86_400_000;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Days since 1970-01-01 of a valid `YYYY-MM-DD`, else null. */
+export function dayNumber(date: string): number | null {
+  const m = ISO_RE.exec(date);
+  if (!m) return null;
+  const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
+  const t = Date.UTC(y, mo - 1, d);
+  const back = new Date(t);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
+  return t / DAY_MS;
+}
+
+export function isoOf(day: number): IsoDate {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function isIsoDate(s: string): boolean {
+  return dayNumber(s) !== null;
+}
+
+interface Table {
+  firstYear: number;
+  lastYear: number;
+  first: number; // day number of firstYear-01-01
+  last: number; // day number of lastYear-12-31
+  /** cum[i]: working days in [first, first + i] (inclusive). */
+  cum: Int32Array;
+  /** The working days, as day numbers, in order. */
+  workdays: Int32Array;
+}
+
+let table: Table | null = null;
+
+/** The years the package has an arrangement for: every arranged year has at least 元旦 as a holiday. */
+function coveredYears(): [number, number] {
+  const has = (y: number) => cd.getHolidaysInRange(`${y}-01-01`, `${y}-12-31`, false).length > 0;
+  let y = new Date().getUTCFullYear();
+  // Start from a year that is covered (the package may lag the clock by a year, or lead it).
+  let probe = y;
+  while (!has(probe) && probe > 2000) probe--;
+  if (!has(probe)) throw new CalendarError('节假日日历不可用 / the holiday calendar package has no data');
+  y = probe;
+  let lo = y, hi = y;
+  while (has(lo - 1)) lo--;
+  while (has(hi + 1)) hi++;
+  return [lo, hi];
+}
+
+function build(): Table {
+  const [firstYear, lastYear] = coveredYears();
+  const first = dayNumber(`${firstYear}-01-01`)!;
+  const last = dayNumber(`${lastYear}-12-31`)!;
+  const n = last - first + 1;
+  const cum = new Int32Array(n);
+  const work: number[] = [];
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    if (cd.isWorkday(isoOf(first + i))) {
+      c++;
+      work.push(first + i);
+    }
+    cum[i] = c;
+  }
+  return { firstYear, lastYear, first, last, cum, workdays: Int32Array.from(work) };
+}
+
+function cal(): Table {
+  return (table ??= build());
+}
+
+/** The years the calendar covers, inclusive. */
+export function calendarYears(): [number, number] {
+  const t = cal();
+  return [t.firstYear, t.lastYear];
+}
+
+function outside(what: string): CalendarError {
+  const t = cal();
+  return new CalendarError(
+    `${what} 超出节假日日历的范围（${t.firstYear}–${t.lastYear} 年），无法计算工作日；请升级 chinese-days / ${what} is outside the holiday calendar (${t.firstYear}–${t.lastYear}): working days cannot be counted; upgrade chinese-days`,
+  );
+}
+
+function index(day: number, what: string): number {
+  const t = cal();
+  if (day < t.first || day > t.last) throw outside(what);
+  return day - t.first;
+}
+
+/** Day number of a date, checked to be a date inside the calendar. */
+export function day(date: IsoDate): number {
+  const d = dayNumber(date);
+  if (d === null) throw new CalendarError(`不是日期：${date} / not a date: ${date}`);
+  index(d, date);
+  return d;
+}
+
+export function isWorkingDay(d: number): boolean {
+  const t = cal();
+  const i = index(d, isoOf(d));
+  return t.cum[i] !== (i === 0 ? 0 : t.cum[i - 1]);
+}
+
+/** Working days in (a, b] — negative when b < a: minus the working days in (b, a]. */
+export function workingDaysBetween(a: number, b: number): number {
+  const t = cal();
+  return t.cum[index(b, isoOf(b))] - t.cum[index(a, isoOf(a))];
+}
+
+/** Working days in [a, b], both inclusive (a consultation's length); 0 when b < a. */
+export function workingDaysInclusive(a: number, b: number): number {
+  if (b < a) return 0;
+  const t = cal();
+  const ia = index(a, isoOf(a));
+  return t.cum[index(b, isoOf(b))] - (ia === 0 ? 0 : t.cum[ia - 1]);
+}
+
+/**
+ * The nth working day after day d (民法典 第二百零一条: the day itself is not counted), n ≥ 1;
+ * n = 0 is d itself.
+ */
+export function addWorkingDays(d: number, n: number): number {
+  if (n === 0) return d;
+  const t = cal();
+  const k = t.cum[index(d, isoOf(d))] + n; // the k-th working day of the calendar (1-based)
+  if (k < 1 || k > t.workdays.length) throw outside(`${isoOf(d)} 之后第 ${n} 个工作日 / working day ${n} after ${isoOf(d)}`);
+  return t.workdays[k - 1];
+}
