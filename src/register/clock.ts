@@ -10,7 +10,7 @@ export interface ClockOptions {
   /**
    * **[decision]** Does the time between `fee_notice` and `fee_paid` stop the clock? Default yes:
    * 国办函〔2020〕109号 lets the applicant decide whether to pay, and the office cannot provide the
-   * information before payment — the wait is the applicant's, like a third party's (第三十三条 第二款).
+   * information before payment — the wait is the applicant's, like a third party's (第三十三条 第三款).
    */
   feePausesClock?: boolean;
   /** An open application is due soon within this many working days (default 3). */
