@@ -29,21 +29,48 @@ export class CalendarError extends Error {
 }
 
 const DAY_MS = 86_400_000;
-const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const leap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
 
-/** Days since 1970-01-01 of a valid `YYYY-MM-DD`, else null. */
-export function dayNumber(date: string): number | null {
-  const m = ISO_RE.exec(date);
-  if (!m) return null;
-  const y = Number(m[1]), mo = Number(m[2]), d = Number(m[3]);
-  const t = Date.UTC(y, mo - 1, d);
-  const back = new Date(t);
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d) return null;
-  return t / DAY_MS;
+/** Days since 1970-01-01 of proleptic Gregorian y-m-d (Howard Hinnant's days_from_civil). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
 }
 
+const digit = (s: string, i: number) => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+};
+
+/**
+ * Days since 1970-01-01 of a valid `YYYY-MM-DD`, else null. Read digit by digit: the due list of a
+ * large register parses every event date, and this is most of its time.
+ */
+export function dayNumber(date: string): number | null {
+  if (typeof date !== 'string' || date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return null;
+  const y0 = digit(date, 0), y1 = digit(date, 1), y2 = digit(date, 2), y3 = digit(date, 3);
+  const m0 = digit(date, 5), m1 = digit(date, 6), d0 = digit(date, 8), d1 = digit(date, 9);
+  if ((y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1) < 0) return null;
+  const y = y0 * 1000 + y1 * 100 + y2 * 10 + y3;
+  const m = m0 * 10 + m1;
+  const d = d0 * 10 + d1;
+  if (m < 1 || m > 12 || d < 1 || d > (m === 2 && leap(y) ? 29 : DAYS_IN_MONTH[m - 1])) return null;
+  return daysFromCivil(y, m, d);
+}
+
+const isoCache = new Map<number, string>();
 export function isoOf(day: number): IsoDate {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let s = isoCache.get(day);
+  if (s === undefined) {
+    s = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (isoCache.size < 100_000) isoCache.set(day, s);
+  }
+  return s;
 }
 
 export function isIsoDate(s: string): boolean {
@@ -113,9 +140,10 @@ function outside(what: string): CalendarError {
   );
 }
 
-function index(day: number, what: string): number {
+/** Index of a day in the table; `what` names it in the error (computed only then). */
+function index(day: number, what?: () => string): number {
   const t = cal();
-  if (day < t.first || day > t.last) throw outside(what);
+  if (day < t.first || day > t.last) throw outside(what ? what() : isoOf(day));
   return day - t.first;
 }
 
@@ -123,28 +151,28 @@ function index(day: number, what: string): number {
 export function day(date: IsoDate): number {
   const d = dayNumber(date);
   if (d === null) throw new CalendarError(`不是日期：${date} / not a date: ${date}`);
-  index(d, date);
+  index(d, () => date);
   return d;
 }
 
 export function isWorkingDay(d: number): boolean {
   const t = cal();
-  const i = index(d, isoOf(d));
+  const i = index(d);
   return t.cum[i] !== (i === 0 ? 0 : t.cum[i - 1]);
 }
 
 /** Working days in (a, b] — negative when b < a: minus the working days in (b, a]. */
 export function workingDaysBetween(a: number, b: number): number {
   const t = cal();
-  return t.cum[index(b, isoOf(b))] - t.cum[index(a, isoOf(a))];
+  return t.cum[index(b)] - t.cum[index(a)];
 }
 
 /** Working days in [a, b], both inclusive (a consultation's length); 0 when b < a. */
 export function workingDaysInclusive(a: number, b: number): number {
   if (b < a) return 0;
   const t = cal();
-  const ia = index(a, isoOf(a));
-  return t.cum[index(b, isoOf(b))] - (ia === 0 ? 0 : t.cum[ia - 1]);
+  const ia = index(a);
+  return t.cum[index(b)] - (ia === 0 ? 0 : t.cum[ia - 1]);
 }
 
 /**
@@ -154,7 +182,7 @@ export function workingDaysInclusive(a: number, b: number): number {
 export function addWorkingDays(d: number, n: number): number {
   if (n === 0) return d;
   const t = cal();
-  const k = t.cum[index(d, isoOf(d))] + n; // the k-th working day of the calendar (1-based)
+  const k = t.cum[index(d)] + n; // the k-th working day of the calendar (1-based)
   if (k < 1 || k > t.workdays.length) throw outside(`${isoOf(d)} 之后第 ${n} 个工作日 / working day ${n} after ${isoOf(d)}`);
   return t.workdays[k - 1];
 }

@@ -15,6 +15,8 @@ export interface ClockOptions {
   feePausesClock?: boolean;
   /** An open application is due soon within this many working days (default 3). */
   dueSoonDays?: number;
+  /** Fill `steps`, the due date explained for people (off in the due list of a whole register). */
+  explain?: boolean;
 }
 
 /** Irregularities the record shows (spec §7 flags). */
@@ -33,7 +35,7 @@ export interface ClockState {
   due_soon: boolean;
   /** Why the clock is stopped on the date asked about, if it is. */
   stopped: 'correction' | 'consultation' | 'fee' | null;
-  /** How the due date came about, for people: one step per line. */
+  /** How the due date came about, for people: one step per line (with `explain`; else empty). */
   steps: string[];
 }
 
@@ -53,9 +55,14 @@ export function clockOf(app: Application, on: number, opts: ClockOptions = {}): 
   const soon = opts.dueSoonDays ?? 3;
   const flags: ClockFlag[] = [];
   const steps: string[] = [];
+  const explain = !!opts.explain;
+  // Steps are built only when asked for: string building is most of the cost of a large due list.
+  const step = (f: () => string) => {
+    if (explain) steps.push(f());
+  };
   const received = day(app.received);
   let due = addWorkingDays(received, ANSWER_DAYS);
-  steps.push(`${app.received} 收到申请，第 ${ANSWER_DAYS} 个工作日 ${isoOf(due)} 到期 / received; due on the 20th working day`);
+  step(() => `${app.received} 收到申请，第 ${ANSWER_DAYS} 个工作日 ${isoOf(due)} 到期 / received; due on the 20th working day`);
   const correctionDeadline = addWorkingDays(received, CORRECTION_REQUEST_DAYS);
   let extensions = 0;
   let waitingCorrection = false;
@@ -67,7 +74,7 @@ export function clockOf(app: Application, on: number, opts: ClockOptions = {}): 
   const endStop = (end: number, what: string) => {
     const n = workingDaysInclusive(stopStart!, end);
     due = addWorkingDays(due, n);
-    steps.push(`${isoOf(stopStart!)} 至 ${isoOf(end)} ${what}不计入期限（${n} 个工作日），到期日顺延至 ${isoOf(due)} / ${n} working days not counted`);
+    step(() => `${isoOf(stopStart!)} 至 ${isoOf(end)} ${what}不计入期限（${n} 个工作日），到期日顺延至 ${isoOf(due)} / ${n} working days not counted`);
     stopStart = null;
     stopKind = null;
   };
@@ -79,7 +86,7 @@ export function clockOf(app: Application, on: number, opts: ClockOptions = {}): 
       case 'correction_requested':
         if (d > correctionDeadline) {
           flags.push('late_correction_request');
-          steps.push(`${e.date} 补正告知晚于收到申请后第 ${CORRECTION_REQUEST_DAYS} 个工作日 ${isoOf(correctionDeadline)}（第三十条） / correction requested late`);
+          step(() => `${e.date} 补正告知晚于收到申请后第 ${CORRECTION_REQUEST_DAYS} 个工作日 ${isoOf(correctionDeadline)}（第三十条） / correction requested late`);
         }
         waitingCorrection = true;
         break;
@@ -89,7 +96,7 @@ export function clockOf(app: Application, on: number, opts: ClockOptions = {}): 
         due = addWorkingDays(d, ANSWER_DAYS);
         stopStart = null;
         stopKind = null;
-        steps.push(`${e.date} 收到补正，期限重新计算，${isoOf(due)} 到期 / corrected: the period restarts`);
+        step(() => `${e.date} 收到补正，期限重新计算，${isoOf(due)} 到期 / corrected: the period restarts`);
         break;
       case 'consultation_started':
         if (stopStart === null) {
@@ -113,13 +120,13 @@ export function clockOf(app: Application, on: number, opts: ClockOptions = {}): 
         extensions++;
         if (extensions > 1) {
           flags.push('repeated_extension');
-          steps.push(`${e.date} 再次延期：只可延期一次（第三十三条），到期日不变 / a second extension does not move the due date`);
+          step(() => `${e.date} 再次延期：只可延期一次（第三十三条），到期日不变 / a second extension does not move the due date`);
         } else if (d > due) {
           flags.push('late_extension');
-          steps.push(`${e.date} 延期晚于原到期日 ${isoOf(due)}，到期日不变 / extension after the due date does not move it`);
+          step(() => `${e.date} 延期晚于原到期日 ${isoOf(due)}，到期日不变 / extension after the due date does not move it`);
         } else {
           due = addWorkingDays(due, EXTENSION_DAYS);
-          steps.push(`${e.date} 延期 ${EXTENSION_DAYS} 个工作日，${isoOf(due)} 到期 / extended by 20 working days`);
+          step(() => `${e.date} 延期 ${EXTENSION_DAYS} 个工作日，${isoOf(due)} 到期 / extended by 20 working days`);
         }
         break;
       case 'answered':
@@ -135,7 +142,7 @@ export function clockOf(app: Application, on: number, opts: ClockOptions = {}): 
     // A stop still running at the close counts up to the close (spec §2.2).
     if (stopStart !== null) endStop(closedOn, stopKind === 'fee' ? '等待缴费' : '征求意见');
     if (waitingCorrection) {
-      steps.push('等待补正时办结，无到期日 / closed while waiting for a correction: no due date');
+      step(() => '等待补正时办结，无到期日 / closed while waiting for a correction: no due date');
       return { id: app.id, due: null, state, late: false, working_days_left: null, flags, due_soon: false, stopped: null, steps };
     }
     return { id: app.id, due: isoOf(due), state, late: closedOn > due, working_days_left: null, flags, due_soon: false, stopped: null, steps };
