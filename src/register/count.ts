@@ -56,7 +56,7 @@ export function countTables(applications: Application[], cases: Case[], year: nu
   const requests = countRequests(template, applications, start, end, keepTrace ? trace : null);
   const review = countReview(template, cases, start, end, keepTrace ? trace : null);
   const tables: RegisterTables = { schema: TABLES_SCHEMA, year, template: version, requests, review_litigation: review };
-  return { tables, trace, findings: checkRules(template, asReportTables(template, tables)) };
+  return { tables, trace, findings: checkRules(template, asReportTables(tables)) };
 }
 
 type Grid = Record<string, Record<string, number>>;
@@ -149,8 +149,7 @@ function countReview(template: TemplateDef, cases: Case[], start: number, end: n
 }
 
 /** The counted grids as a parsed report's tables (every cell `read`), for the rule checks. */
-export function asReportTables(template: TemplateDef, t: RegisterTables): Report['tables'] {
+export function asReportTables(t: RegisterTables): Report['tables'] {
   const cells = (g: Grid) => Object.fromEntries(Object.entries(g).map(([r, cs]) => [r, Object.fromEntries(Object.entries(cs).map(([c, v]) => [c, { value: v, status: 'read' as const }]))]));
-  void template;
   return { active: null, requests: cells(t.requests), review_litigation: cells(t.review_litigation) };
 }
