@@ -98,10 +98,15 @@ test('export to .xlsx imports back to the same records; without --with-personal 
   const r = await importWorkbook(await fixedOfficeWorkbook(await officeWorkbook()), { body: WORKBOOK_BODY });
   r.applications[2].events!.unshift({ date: '2025-03-05', kind: 'consultation_started', with: 'third_party' }, { date: '2025-03-20', kind: 'consultation_ended' });
   r.applications[2].events!.splice(3, 0, { date: '2025-04-01', kind: 'extended', note: '再次延期' });
-  const xlsx = await toWorkbook(r.applications, [], { personal: true });
+  const cases = [
+    { id: '复议-1', body: WORKBOOK_BODY, kind: 'review', filed: '2025-06-02', application: 'QH-2025-003', concluded: '2025-08-01', result: 'maintained' },
+    { id: '诉讼-1', body: WORKBOOK_BODY, kind: 'litigation_after_review', filed: '2025-09-02', concluded: null, result: null },
+  ] as const;
+  const xlsx = await toWorkbook(r.applications, cases as never, { personal: true });
   const back = await importWorkbook(xlsx);
   assert.deepEqual(back.mapping.header_rows, [1, 1]);
   assert.deepEqual(back.applications, r.applications);
+  assert.deepEqual(back.cases, cases);
   const bare = await importWorkbook(await toWorkbook(r.applications, []));
   assert.ok(bare.applications.every((a) => Object.keys(a.applicant).join() === 'type'));
   const jsonl = toJsonLines(r.applications, []);

@@ -88,6 +88,7 @@ async function commandImport(rest: string[]): Promise<number> {
       return 0;
     }
     applications = result.applications;
+    cases = result.cases;
   } else {
     if (args.flags.has('--preview') || str(args, '--mapping')) throw new UsageError('--preview 和 --mapping 只用于 .xlsx / --preview and --mapping are for .xlsx files');
     const parsed = parseRegisterLines(Buffer.from(bytes).toString('utf8'));

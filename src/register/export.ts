@@ -4,7 +4,7 @@
 
 import ExcelJS from 'exceljs';
 import { TEMPLATES, outcomeRowsOf } from '../template/index.js';
-import { FIELD_NAMES, FIELDS, type Field } from './import-xlsx.js';
+import { CASE_HEADINGS, CASE_SHEET, FIELD_NAMES, FIELDS, type Field } from './import-xlsx.js';
 import { applicationLine, caseLine, withoutPersonal, type Application, type Case, type RegisterEvent } from './records.js';
 
 export interface ExportOptions {
@@ -85,8 +85,8 @@ export async function toWorkbook(applications: Application[], cases: Case[], opt
     if (['received', 'answered', ...SINGLE_EVENT_FIELDS].includes(f)) c.numFmt = 'yyyy-mm-dd';
   });
   ws.views = [{ state: 'frozen', ySplit: 1 }];
-  const cs = wb.addWorksheet('复议诉讼');
-  cs.addRow(['案件编号', '受理机关', '类别', '立案日期', '涉及申请', '审结日期', '结果']).font = { bold: true };
+  const cs = wb.addWorksheet(CASE_SHEET);
+  cs.addRow([...CASE_HEADINGS]).font = { bold: true };
   const kindLabel = (k: string) => TEMPLATES[2021].tables.review_litigation.rows.find((r) => r.key === k)?.label ?? k;
   const resultLabel = (k: string) => TEMPLATES[2021].tables.review_litigation.columns.find((c) => c.key === k)?.label ?? k;
   for (const c of cases) cs.addRow([c.id, c.body, kindLabel(c.kind), asDate(c.filed), c.application ?? null, c.concluded ? asDate(c.concluded) : null, c.result ? resultLabel(c.result) : null]);

@@ -12,7 +12,7 @@
 import ExcelJS from 'exceljs';
 import { TEMPLATES, outcomeRowsOf, type RowDef } from '../template/index.js';
 import { dayNumber, isoOf } from './calendar.js';
-import { CHANNELS, EVENT_KINDS, validateApplication, type Application, type RegisterEvent } from './records.js';
+import { CHANNELS, EVENT_KINDS, validateApplication, validateCase, type Application, type Case, type RegisterEvent } from './records.js';
 
 export const MAPPING_SCHEMA = 'gongkai/register-mapping@1';
 
@@ -317,6 +317,8 @@ export interface ImportResult {
   applications: Application[];
   /** Worksheet row of each application. */
   rows: number[];
+  /** Review and litigation cases, from a sheet named 复议诉讼 in the layout the export writes. */
+  cases: Case[];
 }
 
 const EVENT_ORDER = new Map(EVENT_KINDS.map((k, i) => [k, i] as const));
@@ -456,8 +458,9 @@ export async function importWorkbook(bytes: Uint8Array, opts: ImportOptions = {}
     applications.push(v.value);
     rows.push(r);
   }
+  const cases = readCases(wb, problems);
   if (problems.length) throw new ImportError(problems);
-  return { mapping, applications, rows };
+  return { mapping, applications, rows, cases };
 }
 
 /** The preview the user checks before importing: the mapping and the first rows, personal data hidden. */
@@ -474,3 +477,47 @@ export function previewText(result: { mapping: Mapping; applications: Applicatio
   return lines.join('\n');
 }
 const PERSONAL_KEYS = ['name', 'id_number', 'contact'] as const;
+
+// ---------------------------------------------------------------- cases
+
+/** The sheet of review and litigation cases, and its headings, as export.ts writes them. */
+export const CASE_SHEET = '复议诉讼';
+export const CASE_HEADINGS = ['案件编号', '受理机关', '类别', '立案日期', '涉及申请', '审结日期', '结果'] as const;
+
+/** Cases of the 复议诉讼 sheet (kinds and results by the labels of table 四); none when there is no such sheet. */
+function readCases(wb: ExcelJS.Workbook, problems: ImportProblem[]): Case[] {
+  const ws = wb.getWorksheet(CASE_SHEET);
+  if (!ws) return [];
+  const t = TEMPLATES[2021].tables.review_litigation;
+  const heads = CASE_HEADINGS.map((_, i) => cellText(ws.getCell(1, i + 1).value));
+  if (heads.some((h, i) => h !== CASE_HEADINGS[i])) {
+    problems.push({ row: 0, message: `工作表「${CASE_SHEET}」的表头应为 ${CASE_HEADINGS.join('、')} / the cases sheet has other headings` });
+    return [];
+  }
+  const out: Case[] = [];
+  for (let r = 2; r <= ws.rowCount; r++) {
+    const v = CASE_HEADINGS.map((_, i) => cellValue(ws.getCell(r, i + 1).value));
+    if (v.every((x) => x === null)) continue;
+    const where = (i: number) => ({ row: r, column: letter(i + 1), heading: `${CASE_SHEET}/${CASE_HEADINGS[i]}` });
+    const date = (i: number) => (v[i] === null ? null : parseDate(v[i]!));
+    const kindText = v[2] === null ? '' : punct(String(v[2]));
+    const kind = t.rows.find((x) => x.key === kindText || punct(x.label) === kindText)?.key;
+    const resultText = v[6] === null ? '' : punct(String(v[6]));
+    const result = resultText ? t.columns.find((c) => !c.isTotal && !c.tally && (c.key === resultText || punct(c.label) === resultText))?.key : null;
+    const rowProblems: ImportProblem[] = [];
+    if (!kind) rowProblems.push({ ...where(2), message: '类别应为 行政复议、未经复议直接起诉 或 复议后起诉 / unknown case kind' });
+    if (result === undefined) rowProblems.push({ ...where(6), message: '结果应为 结果维持、结果纠正 或 其他结果 / unknown case result' });
+    for (const i of [3, 5]) if (v[i] !== null && !date(i)) rowProblems.push({ ...where(i), message: '不是日期 / not a date' });
+    if (rowProblems.length) {
+      problems.push(...rowProblems);
+      continue;
+    }
+    const c = validateCase({
+      id: v[0] === null ? '' : String(v[0]), body: v[1] === null ? '' : String(v[1]), kind, filed: date(3) ?? '',
+      ...(v[4] !== null ? { application: String(v[4]) } : {}), concluded: date(5), result: result ?? null,
+    });
+    if (!c.ok) problems.push({ row: r, heading: CASE_SHEET, message: c.message });
+    else out.push(c.value);
+  }
+  return out;
+}
