@@ -237,6 +237,8 @@ test('CLI due: one line per application in file order, the states of spec §7', 
   assert.deepEqual(lines[2].flags, ['late_correction_request', 'repeated_extension']);
   assert.deepEqual(lines[3], { id: 'done', due: '2025-10-30', state: 'answered', late: true, working_days_left: null, flags: [] });
   assert.deepEqual(lines[4], { id: 'gone', due: '2025-10-30', state: 'withdrawn', late: false, working_days_left: null, flags: [] });
+  const explained = run(['register', 'due', '--on', '2025-11-03', '--explain', f]).stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.match(explained[2].steps.join('\n'), /收到补正，期限重新计算[\s\S]*延期 20 个工作日[\s\S]*再次延期/);
 });
 
 test('CLI fee prints the amount', () => {

@@ -15,7 +15,7 @@ import { parseRegisterLines, type Application, type Case } from '../register/rec
 
 export const REGISTER_USAGE = `用法 / usage:
   gongkai register table --year Y [--template 2021|2019] [--trace] FILE.jsonl...   表三、表四（由台账计数） / tables 三 and 四
-  gongkai register due [--on YYYY-MM-DD] FILE.jsonl...         每件申请的答复期限 / the clock of each application
+  gongkai register due [--on YYYY-MM-DD] [--explain] FILE.jsonl... 每件申请的答复期限（--explain 逐步说明） / the clock of each application
   gongkai register fee --method piece|volume --count N          信息处理费（按件：当月第 N 件；按量：N 页） / the fee
   gongkai register list --due-within N [--on D] [FILE.jsonl...] 在 N 个工作日内到期的未办结申请 / open applications due soon
   gongkai register import [--data DIR] [--actor NAME] [--skip-bad] [--body NAME] [--mapping FILE] [--save-mapping FILE] [--preview] FILE.jsonl|FILE.xlsx
@@ -86,7 +86,7 @@ export interface Args {
 }
 
 /** Options that take no value. */
-const BOOLEAN = new Set(['--trace', '--skip-bad', '--preview', '--with-personal', '--json']);
+const BOOLEAN = new Set(['--trace', '--skip-bad', '--preview', '--with-personal', '--json', '--explain']);
 
 export function parseArgs(rest: string[], allowed: string[]): Args {
   const flags = new Map<string, string | true>();
@@ -143,10 +143,12 @@ async function commandTable(rest: string[]): Promise<number> {
 }
 
 async function commandDue(rest: string[]): Promise<number> {
-  const args = parseArgs(rest, ['--on']);
+  const args = parseArgs(rest, ['--on', '--explain']);
   const on = dateArg(args, '--on') ?? todayInChina();
   const { applications } = await readRecordFiles(args.files);
-  const lines = dueList(applications, on).map(dueLine);
+  const explain = args.flags.has('--explain');
+  // --explain adds `steps`, the due date explained for people; without it the lines are spec §7's exactly.
+  const lines = dueList(applications, on, { explain }).map((s) => (explain ? JSON.stringify({ ...JSON.parse(dueLine(s)), steps: s.steps }) : dueLine(s)));
   process.stdout.write(lines.length ? lines.join('\n') + '\n' : '');
   return 0;
 }
