@@ -3,7 +3,7 @@
 
 import type { Cell, Report } from '../types.js';
 import { columnsOf, TEMPLATES, type TableDef } from '../template/index.js';
-import { tableName } from '../check/messages.js';
+import { tableName } from '../template/index.js';
 
 export interface Style {
   red(s: string): string;

@@ -2,11 +2,10 @@
 // contract's shape. Tables the source does not contain are null (never zeros).
 
 import type { Cell, Finding, Report, Span, TableCells, TemplateVersion } from '../types.js';
-import { columnsOf, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
+import { columnsOf, finding, holds, requestsRowTotal, TABLE_RULES, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
 import { locateRows, locateSingleLine, type LocatedTable } from '../locate/rows.js';
 import { requiredItems, type ValueItem } from '../locate/tokens.js';
 import { solveTable, type SourceLine } from '../solve/table.js';
-import { msg } from '../check/messages.js';
 
 export interface ExtractedTables {
   tables: Record<TableKey, TableCells | null>;
@@ -43,7 +42,7 @@ function assemble(table: TableDef, solved: Map<string, Cell>): TableCells {
 function extractRowTable(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], extraRows: NonNullable<Report['extra_rows']>, evidence?: Map<string, number>, layoutHint?: LayoutHint): TableCells | null {
   const located: LocatedTable = locateRows(text, region, table);
   if (located.coverage < MIN_COVERAGE || located.numberCount === 0) {
-    findings.push(msg.tableAbsent(table.key, region));
+    findings.push(finding('table.absent', { table: table.key }, [], region));
     return null;
   }
   const lines: SourceLine[] = [];
@@ -63,14 +62,14 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
       const children = located.rows.filter((c) => c.row.parent === r.row.key);
       if (!groupRow && children.length && children.every((c) => !c.label && !c.row.group)) {
         groupRow = { key: r.row.key, members: children.map((c) => c.row.key) };
-        findings.push(msg.singleOtherRow(table.key, r.row.key, children.map((c) => c.row.key)));
+        findings.push(finding('template.other_single_row', {}, children.map((c) => `${table.key}.${c.row.key}`)));
         lines.push({ cells: table.columns.map((c) => `${table.key}.${r.row.key}.${c.key}`), items: r.items });
-      } else findings.push(msg.groupHasNumbers(table.key, r.row.key, r.values!));
+      } else findings.push(finding('table.group_has_numbers', { row: r.row.key }, [`${table.key}.${r.row.key}`], r.values!));
       continue;
     }
     if (!r.label && groupRow?.members.includes(r.row.key)) continue;
     if (!r.label) {
-      findings.push(msg.rowMissing(table.key, r.row.key));
+      findings.push(finding('table.row_missing', { table: table.key, row: r.row.key }, [`${table.key}.${r.row.key}`]));
       continue;
     }
     if (overflow && (r.items.length === 0 || rebuilt.has(r.row.key))) {
@@ -80,10 +79,10 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
     }
     lines.push({ cells: columnsOf(table, r.row).map((c) => `${table.key}.${r.row.key}.${c.key}`), items: r.items });
   }
-  if (overflow) findings.push(rebuilt.size ? msg.columnMajor(table.key, [...rebuilt.keys()]) : msg.layoutNotRowwise(table.key));
+  if (overflow) findings.push(rebuilt.size ? finding('table.column_major', { table: table.key }, [...rebuilt.keys()].map((r) => `${table.key}.${r}`)) : finding('table.layout_not_rowwise', { table: table.key }));
   for (const x of located.extra) {
     extraRows.push({ table: table.key, label: x.label, values: x.items.map((it) => (it.kind === 'num' ? (it.negative ? '-' : '') + it.digits : '')), span: x.span });
-    findings.push(msg.extraRow(table.key, x.label, x.after, x.span));
+    findings.push(finding('table.extra_row', { label: x.label, after: x.after }, [], x.span));
   }
   const groupRules = groupRow ? rules.map((rule) => substituteGroup(rule, table.key, groupRow!)) : rules;
   const solveRules = groupRow ? [...groupRules, ...groupRowTotals(table, groupRow.key)] : groupRules;
@@ -113,14 +112,9 @@ function substituteGroup(rule: LinearRule, tableKey: string, group: { key: strin
 }
 
 function groupRowTotals(table: TableDef, key: string): LinearRule[] {
-  const parts = table.columns.filter((c) => !c.isTotal);
-  const total = table.columns.find((c) => c.isTotal);
-  if (!total) return [];
-  return [{
-    id: `${table.key}.row_total`, severity: 'error', statement: '总计 = 各列之和 / total = sum of columns',
-    totalCell: `${table.key}.${key}.${total.key}`,
-    terms: [{ cell: `${table.key}.${key}.${total.key}`, coef: 1 }, ...parts.map((c) => ({ cell: `${table.key}.${key}.${c.key}`, coef: -1 }))],
-  }];
+  const row = table.rows.find((r) => r.key === key);
+  if (!row || !table.columns.some((c) => c.isTotal)) return [];
+  return [requestsRowTotal(table, row)];
 }
 
 /**
@@ -161,7 +155,7 @@ function checkSubtotals(table: TableDef, located: LocatedTable, cells: TableCell
       if (parts.some((p) => !p || p.value === null || p.status === 'ambiguous' || p.status === 'missing')) return;
       const sum = parts.reduce((a, p) => a + (p!.value as number), 0);
       const v = Number(nums[i].kind === 'num' ? nums[i].digits : 0);
-      if (v !== sum) out.push(msg.extraSubtotal(table.key, x.label, c.label, v, sum, members.map((m) => `${table.key}.${m.key}.${c.key}`), x.span));
+      if (v !== sum) out.push(finding(TABLE_RULES.extra_subtotal[table.key], { label: x.label, column: c.label, value: v, sum }, members.map((m) => `${table.key}.${m.key}.${c.key}`), x.span));
     });
   }
   return out;
@@ -196,7 +190,7 @@ function dropExtraColumn(table: TableDef, located: LocatedTable, rules: LinearRu
     values.set(r.row.key, num(req[best.index]));
     r.items = req.filter((_, i) => i !== best.index);
   }
-  findings.push(msg.extraColumn(table.key, best.index));
+  findings.push(finding('table.extra_column', { table: table.key, index: best.index }));
   return { index: best.index, values };
 }
 
@@ -209,7 +203,7 @@ function checkExtraColumn(table: TableDef, cells: TableCells, extra: { values: M
     const parts = org.map((c) => cells[row]?.[c.key]);
     if (parts.some((p) => !p || p.value === null || p.status === 'ambiguous' || p.status === 'missing')) continue;
     const sum = parts.reduce((a, p) => a + (p!.value as number), 0);
-    if (sum !== v) out.push(msg.extraSubtotal(table.key, `${row} ${orgParent ?? ''}小计`, '小计', v, sum, org.map((c) => `${table.key}.${row}.${c.key}`)));
+    if (sum !== v) out.push(finding(TABLE_RULES.extra_subtotal[table.key], { label: `${row} ${orgParent ?? ''}小计`, column: '小计', value: v, sum }, org.map((c) => `${table.key}.${row}.${c.key}`)));
   }
   return out;
 }
@@ -268,7 +262,7 @@ function countRowTotals(table: TableDef, keys: string[], grid: ValueItem[][], ru
         const item = grid[i][cols.indexOf(terms[j][2])];
         return acc + t.coef * (item && item.kind === 'num' ? Number(item.digits) * (item.negative ? -1 : 1) : 0);
       }, 0);
-      if (Math.abs(sum) < 1e-9) holding++;
+      if (holds(sum)) holding++;
     }
   });
   return { checked, holding };
@@ -285,9 +279,9 @@ const groupCells = new WeakMap<TableCells, Record<string, Cell>>();
 function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRule[], findings: Finding[], evidence?: Map<string, number>, groupKeys: string[] = []): TableCells {
   const rules = allRules.filter((r) => r.terms.length > 0 && r.terms.every((t) => t.cell.startsWith(`${table.key}.`)));
   const solved = solveTable(lines, rules, { evidence });
-  for (const i of solved.unreadable) findings.push(msg.lineUnreadable(table.key, lines[i].cells));
-  if (solved.exhausted) findings.push(msg.searchBudget(table.key));
-  if (solved.evidenceUsed) findings.push(msg.evidenceUsed(table.key, [...(evidence?.keys() ?? [])].filter((c) => c.startsWith(`${table.key}.`))));
+  for (const i of solved.unreadable) findings.push(finding('table.row_unreadable', {}, lines[i].cells));
+  if (solved.exhausted) findings.push(finding('solve.budget', { table: table.key }));
+  if (solved.evidenceUsed) findings.push(finding('solve.prose_evidence', { table: table.key }, [...(evidence?.keys() ?? [])].filter((c) => c.startsWith(`${table.key}.`))));
   const out = assemble(table, solved.cells);
   for (const key of groupKeys) {
     const row: Record<string, Cell> = {};
@@ -307,7 +301,7 @@ function extractSingleLine(text: string, region: Span, table: TableDef, rules: L
   const noNumbers = !line.items.some((it) => it.kind === 'num');
   const emptyCells = noNumbers && line.headerComplete && !/[0-9]/.test(text.slice(line.values[0], line.values[1]));
   if (!line.headerFound || (noNumbers && !emptyCells)) {
-    findings.push(msg.tableAbsent(table.key, region));
+    findings.push(finding('table.absent', { table: table.key }, [], region));
     return null;
   }
   const cells = table.rows.flatMap((g) => table.columns.map((c) => `${table.key}.${g.key}.${c.key}`));
@@ -331,7 +325,7 @@ export function extractTables(text: string, version: TemplateVersion, regions: R
     const region = regions[key];
     if (!region) {
       tables[key] = null;
-      findings.push(msg.tableAbsent(key, null));
+      findings.push(finding('table.absent', { table: key }));
       continue;
     }
     tables[key] = def.singleLine

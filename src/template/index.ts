@@ -1,2 +1,3 @@
 export * from './model.js';
 export * from './versions.js';
+export * from './rules.js';

@@ -2,9 +2,20 @@
 // template version drives extraction (labels and variants), the solver and the checks (rules),
 // rendering (layout) and storage (keys). Nothing outside src/template/ spells a row label.
 
-import type { Severity, TemplateVersion } from '../types.js';
+import type { Severity } from '../types.js';
 
-export type TableKey = 'active' | 'requests' | 'review_litigation';
+/** The national template versions (2019: 国办公开办函〔2019〕60号; 2021: 〔2021〕30号). */
+export const TEMPLATE_VERSIONS = ['2019', '2021'] as const;
+export type TemplateVersion = (typeof TEMPLATE_VERSIONS)[number];
+
+/** Whether a template key (or any string) is one of the versions the template describes. */
+export function isTemplateVersion(x: unknown): x is TemplateVersion {
+  return (TEMPLATE_VERSIONS as readonly unknown[]).includes(x);
+}
+
+/** The three tables of a report, in the template's order. */
+export const TABLE_KEYS = ['active', 'requests', 'review_litigation'] as const;
+export type TableKey = (typeof TABLE_KEYS)[number];
 
 export interface ColumnDef {
   key: string;
@@ -41,12 +52,14 @@ export interface RowDef {
   isTotal?: boolean;
 }
 
-/** A linear rule: sum(coef × cell) = 0, over cell paths `table.row.column`. */
+/** A linear rule bound to one template's cells: sum(coef × cell) = 0, over cell paths `table.row.column`. Declared in rules.ts. */
 export interface LinearRule {
   id: string;
   severity: Severity;
-  /** Human statement, Chinese / English. */
+  /** Human statement, Chinese / English, rendered from the registry (rules.ts). */
   statement: string;
+  /** The parameters of the statement (the row, the column …). */
+  params?: Record<string, unknown>;
   terms: { cell: string; coef: number }[];
   /** The cell that is the "total" of the rule: a blank there may be inferred from the others. */
   totalCell?: string;
