@@ -39,17 +39,27 @@ function assemble(table: TableDef, solved: Map<string, Cell>): TableCells {
   return out;
 }
 
-function extractRowTable(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], extraRows: NonNullable<Report['extra_rows']>, evidence?: Map<string, number>, layoutHint?: LayoutHint): TableCells | null {
+/** One table as extracted: its cells (null when absent), its findings, its extra rows, and whether its numbers were proven column-major. */
+interface TableResult {
+  cells: TableCells | null;
+  findings: Finding[];
+  extraRows: NonNullable<Report['extra_rows']>;
+  columnMajor: boolean;
+}
+
+function extractRowTable(text: string, region: Span, table: TableDef, rules: LinearRule[], evidence?: Map<string, number>, layoutHint?: LayoutHint): TableResult {
   const located: LocatedTable = locateRows(text, region, table);
   if (located.coverage < MIN_COVERAGE || located.numberCount === 0) {
-    findings.push(finding('table.absent', { table: table.key }, [], region));
-    return null;
+    return { cells: null, findings: [finding('table.absent', { table: table.key }, [], region)], extraRows: [], columnMajor: false };
   }
+  const findings: Finding[] = [];
+  const extraRows: TableResult['extraRows'] = [];
   const lines: SourceLine[] = [];
   // A row with no value at all is an all-blank row — unless another row holds more numbers than
   // it has cells: then the layout is not row by row (a column-major PDF extraction puts every
   // number after the last label) and the empty rows are missing, not zero.
-  const extraColumn = table.key === 'requests' ? dropExtraColumn(table, located, rules, findings) : null;
+  const extraColumn = table.key === 'requests' ? dropExtraColumn(table, located, rules) : null;
+  if (extraColumn) findings.push(extraColumn.finding);
   const overflow = located.rows.some((r) => !r.row.group && r.label && countCells(r.items) > columnsOf(table, r.row).length);
   const rebuilt = overflow ? rebuildColumnMajor(table, located, rules, layoutHint) : new Map<string, ValueItem[]>();
   // A 2021 report that still prints the 2019 single (六)其他处理 row: its numbers are the sum of
@@ -86,11 +96,13 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
   }
   const groupRules = groupRow ? rules.map((rule) => substituteGroup(rule, table.key, groupRow!)) : rules;
   const solveRules = groupRow ? [...groupRules, ...groupRowTotals(table, groupRow.key)] : groupRules;
-  const cells = assembleSolved(table, lines, solveRules, findings, evidence, groupRow ? [groupRow.key] : []);
+  const solved = assembleSolved(table, lines, solveRules, evidence, groupRow ? [groupRow.key] : []);
+  const cells = solved.cells;
+  findings.push(...solved.findings);
   if (extraColumn) findings.push(...checkExtraColumn(table, cells, extraColumn));
-  if (groupRow) settleMembers(table, cells, groupRow, findings);
+  if (groupRow) settleMembers(table, cells, groupRow, solved.groups[groupRow.key] ?? {});
   findings.push(...checkSubtotals(table, located, cells));
-  return cells;
+  return { cells, findings, extraRows, columnMajor: overflow && rebuilt.size > 0 };
 }
 
 /** A rule with the members of a group replaced by the group's own line (sum of members). */
@@ -121,10 +133,10 @@ function groupRowTotals(table: TableDef, key: string): LinearRule[] {
  * Members of a group printed as one row: where the group's value is 0 every member is 0 (counts
  * are never negative), inferred; otherwise how it splits is not in the source — ambiguous.
  */
-function settleMembers(table: TableDef, cells: TableCells, group: { key: string; members: string[] }, findings: Finding[]) {
+function settleMembers(table: TableDef, cells: TableCells, group: { key: string; members: string[] }, groupCells: Record<string, Cell>) {
   const catchAll = group.members[group.members.length - 1];
   for (const c of table.columns) {
-    const g = groupCells.get(cells)?.[c.key];
+    const g = groupCells[c.key];
     for (const m of group.members) {
       if (!cells[m]) continue;
       if (g && g.value === 0 && (g.status === 'read' || g.status === 'blank' || g.status === 'inferred')) cells[m][c.key] = { value: 0, status: 'inferred' };
@@ -133,7 +145,6 @@ function settleMembers(table: TableDef, cells: TableCells, group: { key: string;
       }
     }
   }
-  void findings;
 }
 
 /**
@@ -167,7 +178,7 @@ function checkSubtotals(table: TableDef, located: LocatedTable, cells: TableCell
  * row totals hold. The column is taken out of the rows (mutating `located`), never mapped onto a
  * template column, and checked afterwards against the sum of the organisation columns.
  */
-function dropExtraColumn(table: TableDef, located: LocatedTable, rules: LinearRule[], findings: Finding[]): { index: number; values: Map<string, number> } | null {
+function dropExtraColumn(table: TableDef, located: LocatedTable, rules: LinearRule[]): { index: number; values: Map<string, number>; finding: Finding } | null {
   const C = table.columns.length;
   const rows = located.rows.filter((r) => !r.row.group && r.label && r.items.length > 0);
   const wide = rows.filter((r) => countCells(r.items) === C + 1 && r.items.every((it) => it.kind === 'num' || it.kind === 'blank'));
@@ -190,8 +201,7 @@ function dropExtraColumn(table: TableDef, located: LocatedTable, rules: LinearRu
     values.set(r.row.key, num(req[best.index]));
     r.items = req.filter((_, i) => i !== best.index);
   }
-  findings.push(finding('table.extra_column', { table: table.key, index: best.index }));
-  return { index: best.index, values };
+  return { index: best.index, values, finding: finding('table.extra_column', { table: table.key, index: best.index }) };
 }
 
 /** The dropped subtotal column must equal the sum of the organisation columns (requests.extra_subtotal). */
@@ -273,39 +283,41 @@ function countCells(items: SourceLine['items']): number {
   return requiredItems(items).length;
 }
 
-/** Cells of group rows read in place of their members (not part of the output), per table object. */
-const groupCells = new WeakMap<TableCells, Record<string, Cell>>();
-
-function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRule[], findings: Finding[], evidence?: Map<string, number>, groupKeys: string[] = []): TableCells {
+/**
+ * The solver's cells assembled into the table's shape, with the solver's findings; `groups`: the
+ * cells of group rows read in place of their members (not part of the output).
+ */
+function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRule[], evidence?: Map<string, number>, groupKeys: string[] = []): { cells: TableCells; findings: Finding[]; groups: Record<string, Record<string, Cell>> } {
   const rules = allRules.filter((r) => r.terms.length > 0 && r.terms.every((t) => t.cell.startsWith(`${table.key}.`)));
   const solved = solveTable(lines, rules, { evidence });
+  const findings: Finding[] = [];
   for (const i of solved.unreadable) findings.push(finding('table.row_unreadable', {}, lines[i].cells));
   if (solved.exhausted) findings.push(finding('solve.budget', { table: table.key }));
   if (solved.evidenceUsed) findings.push(finding('solve.prose_evidence', { table: table.key }, [...(evidence?.keys() ?? [])].filter((c) => c.startsWith(`${table.key}.`))));
-  const out = assemble(table, solved.cells);
+  const groups: Record<string, Record<string, Cell>> = {};
   for (const key of groupKeys) {
     const row: Record<string, Cell> = {};
     for (const c of table.columns) {
       const cell = solved.cells.get(`${table.key}.${key}.${c.key}`);
       if (cell) row[c.key] = cell;
     }
-    groupCells.set(out, row);
+    groups[key] = row;
   }
-  return out;
+  return { cells: assemble(table, solved.cells), findings, groups };
 }
 
-function extractSingleLine(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], evidence?: Map<string, number>): TableCells | null {
+function extractSingleLine(text: string, region: Span, table: TableDef, rules: LinearRule[], evidence?: Map<string, number>): TableResult {
   const line = locateSingleLine(text, region, table);
   // No number after the header: a table of empty cells when its whole header is there as text
   // (every cell blank, 0 — spec §6.5), else the table is missing (a picture, or only prose).
   const noNumbers = !line.items.some((it) => it.kind === 'num');
   const emptyCells = noNumbers && line.headerComplete && !/[0-9]/.test(text.slice(line.values[0], line.values[1]));
   if (!line.headerFound || (noNumbers && !emptyCells)) {
-    findings.push(finding('table.absent', { table: table.key }, [], region));
-    return null;
+    return { cells: null, findings: [finding('table.absent', { table: table.key }, [], region)], extraRows: [], columnMajor: false };
   }
   const cells = table.rows.flatMap((g) => table.columns.map((c) => `${table.key}.${g.key}.${c.key}`));
-  return assembleSolved(table, [{ cells, items: line.items }], rules, findings, evidence);
+  const solved = assembleSolved(table, [{ cells, items: line.items }], rules, evidence);
+  return { cells: solved.cells, findings: solved.findings, extraRows: [], columnMajor: false };
 }
 
 /**
@@ -319,7 +331,7 @@ export function extractTables(text: string, version: TemplateVersion, regions: R
   const tables = {} as Record<TableKey, TableCells | null>;
   // table 三 first: its arithmetic can prove a column-major extraction, which table 二 (no
   // arithmetic of its own) then follows.
-  const hint: LayoutHint = { columnMajor: false };
+  let columnMajor = false;
   for (const key of ['requests', 'active', 'review_litigation'] as const) {
     const def = template.tables[key];
     const region = regions[key];
@@ -328,10 +340,13 @@ export function extractTables(text: string, version: TemplateVersion, regions: R
       findings.push(finding('table.absent', { table: key }));
       continue;
     }
-    tables[key] = def.singleLine
-      ? extractSingleLine(text, region, def, template.rules, findings, evidence)
-      : extractRowTable(text, region, def, template.rules, findings, extraRows, evidence, hint);
-    if (key === 'requests' && findings.some((f) => f.rule === 'table.column_major' && f.cells.some((c) => c.startsWith('requests.')))) hint.columnMajor = true;
+    const result = def.singleLine
+      ? extractSingleLine(text, region, def, template.rules, evidence)
+      : extractRowTable(text, region, def, template.rules, evidence, { columnMajor });
+    tables[key] = result.cells;
+    findings.push(...result.findings);
+    extraRows.push(...result.extraRows);
+    if (key === 'requests' && result.columnMajor) columnMajor = true;
   }
   return { tables, findings, extraRows };
 }
