@@ -16,7 +16,7 @@ import { placeOf } from './meta/division.js';
 import { extractTables } from './extract/tables.js';
 import { checkNarrative, checkRules } from './check/rules.js';
 import { extractFacts } from './narrative/index.js';
-import { finding, isTemplateVersion, TABLE_KEYS, TEMPLATE_SECTIONS, TEMPLATES, versionForYear, type TableKey } from './template/index.js';
+import { finding, isTemplateVersion, type CellPath, TABLE_KEYS, TEMPLATE_SECTIONS, TEMPLATES, versionForYear, type TableKey } from './template/index.js';
 
 export interface ParseOptions {
   /** Shown in `source.path`. */
@@ -314,6 +314,9 @@ function tableRegions(sections: SectionHit[]): Record<TableKey, Span | null> {
  * followed by 元 is converted (÷10000) and reported. The 2019 procurement amount has no unit in
  * the template: the unit written is recorded, a missing unit is reported.
  */
+const FEE_CELL: CellPath = 'active.fees.amount';
+const PROCUREMENT_CELL: CellPath = 'active.procurement.amount';
+
 function moneyUnits(text: string, active: TableCells): { active: TableCells; findings: Finding[] } {
   const findings: Finding[] = [];
   const unitAfter = (c: Cell) => {
@@ -326,7 +329,7 @@ function moneyUnits(text: string, active: TableCells): { active: TableCells; fin
   if (fee && fee.value !== null && (fee.status === 'read')) {
     if (unitAfter(fee) === '元') {
       const wan = Math.round((fee.value / 10000) * 1e6) / 1e6;
-      findings.push(finding('active.fees_unit', { yuan: fee.value, wan }, ['active.fees.amount'], fee.span));
+      findings.push(finding('active.fees_unit', { yuan: fee.value, wan }, [FEE_CELL], fee.span));
       out = { ...out, fees: { ...out.fees, amount: { ...fee, value: wan, unit: '元' } } };
     }
   }
@@ -334,7 +337,7 @@ function moneyUnits(text: string, active: TableCells): { active: TableCells; fin
   if (proc && proc.value !== null && proc.status === 'read' && proc.value !== 0) {
     const unit = unitAfter(proc);
     if (unit) out = { ...out, procurement: { ...out.procurement, amount: { ...proc, unit } } };
-    findings.push(finding('active.procurement_unit', unit ? { unit } : {}, ['active.procurement.amount'], proc.span));
+    findings.push(finding('active.procurement_unit', unit ? { unit } : {}, [PROCUREMENT_CELL], proc.span));
   }
   return { active: out, findings };
 }

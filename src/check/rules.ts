@@ -2,7 +2,7 @@
 // equation, inferred blank totals, negative or fractional counts, ambiguous cells.
 
 import type { Cell, Fact, Finding, Report, Span } from '../types.js';
-import { columnsOf, evaluate, finding, TABLE_RULES, type EquationId, type RuleId, type TemplateDef, type TableKey } from '../template/index.js';
+import { cellPath, columnsOf, evaluate, finding, TABLE_RULES, type EquationId, type RuleId, type TemplateDef, type TableKey } from '../template/index.js';
 
 type Tables = Report['tables'];
 
@@ -48,7 +48,7 @@ export function checkRules(template: TemplateDef, tables: Tables): Finding[] {
       const rowDef = def.rows.find((r) => r.key === row);
       const colDefs = def.singleLine ? def.columns : rowDef ? columnsOf(def, rowDef) : [];
       for (const [col, cell] of Object.entries(cols)) {
-        const path = `${key}.${row}.${col}`;
+        const path = cellPath(key, row, col);
         if (cell.status === 'ambiguous') ambiguous.push(path);
         if (cell.status === 'inferred') findings.push(finding(TABLE_RULES.blank_total[key], { value: cell.value as number }, [path], cell.span));
         const colDef = colDefs.find((c) => c.key === col);

@@ -2,7 +2,7 @@
 // contract's shape. Tables the source does not contain are null (never zeros).
 
 import type { Cell, Finding, Report, Span, TableCells, TemplateVersion } from '../types.js';
-import { columnsOf, finding, holds, requestsRowTotal, TABLE_RULES, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
+import { cellPath, columnsOf, finding, holds, requestsRowTotal, TABLE_RULES, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
 import { locateRows, locateSingleLine, type LocatedTable } from '../locate/rows.js';
 import { requiredItems, type ValueItem } from '../locate/tokens.js';
 import { solveTable, type SourceLine } from '../solve/table.js';
@@ -73,7 +73,7 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
       if (!groupRow && children.length && children.every((c) => !c.label && !c.row.group)) {
         groupRow = { key: r.row.key, members: children.map((c) => c.row.key) };
         findings.push(finding('template.other_single_row', {}, children.map((c) => `${table.key}.${c.row.key}`)));
-        lines.push({ cells: table.columns.map((c) => `${table.key}.${r.row.key}.${c.key}`), items: r.items });
+        lines.push({ cells: table.columns.map((c) => cellPath(table.key, r.row.key, c.key)), items: r.items });
       } else findings.push(finding('table.group_has_numbers', { row: r.row.key }, [`${table.key}.${r.row.key}`], r.values!));
       continue;
     }
@@ -84,10 +84,10 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
     }
     if (overflow && (r.items.length === 0 || rebuilt.has(r.row.key))) {
       const items = rebuilt.get(r.row.key);
-      if (items) lines.push({ cells: columnsOf(table, r.row).map((c) => `${table.key}.${r.row.key}.${c.key}`), items });
+      if (items) lines.push({ cells: columnsOf(table, r.row).map((c) => cellPath(table.key, r.row.key, c.key)), items });
       continue;
     }
-    lines.push({ cells: columnsOf(table, r.row).map((c) => `${table.key}.${r.row.key}.${c.key}`), items: r.items });
+    lines.push({ cells: columnsOf(table, r.row).map((c) => cellPath(table.key, r.row.key, c.key)), items: r.items });
   }
   if (overflow) findings.push(rebuilt.size ? finding('table.column_major', { table: table.key }, [...rebuilt.keys()].map((r) => `${table.key}.${r}`)) : finding('table.layout_not_rowwise', { table: table.key }));
   for (const x of located.extra) {
@@ -166,7 +166,7 @@ function checkSubtotals(table: TableDef, located: LocatedTable, cells: TableCell
       if (parts.some((p) => !p || p.value === null || p.status === 'ambiguous' || p.status === 'missing')) return;
       const sum = parts.reduce((a, p) => a + (p!.value as number), 0);
       const v = Number(nums[i].kind === 'num' ? nums[i].digits : 0);
-      if (v !== sum) out.push(finding(TABLE_RULES.extra_subtotal[table.key], { label: x.label, column: c.label, value: v, sum }, members.map((m) => `${table.key}.${m.key}.${c.key}`), x.span));
+      if (v !== sum) out.push(finding(TABLE_RULES.extra_subtotal[table.key], { label: x.label, column: c.label, value: v, sum }, members.map((m) => cellPath(table.key, m.key, c.key)), x.span));
     });
   }
   return out;
@@ -213,7 +213,7 @@ function checkExtraColumn(table: TableDef, cells: TableCells, extra: { values: M
     const parts = org.map((c) => cells[row]?.[c.key]);
     if (parts.some((p) => !p || p.value === null || p.status === 'ambiguous' || p.status === 'missing')) continue;
     const sum = parts.reduce((a, p) => a + (p!.value as number), 0);
-    if (sum !== v) out.push(finding(TABLE_RULES.extra_subtotal[table.key], { label: `${row} ${orgParent ?? ''}小计`, column: '小计', value: v, sum }, org.map((c) => `${table.key}.${row}.${c.key}`)));
+    if (sum !== v) out.push(finding(TABLE_RULES.extra_subtotal[table.key], { label: `${row} ${orgParent ?? ''}小计`, column: '小计', value: v, sum }, org.map((c) => cellPath(table.key, row, c.key))));
   }
   return out;
 }
@@ -298,7 +298,7 @@ function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRu
   for (const key of groupKeys) {
     const row: Record<string, Cell> = {};
     for (const c of table.columns) {
-      const cell = solved.cells.get(`${table.key}.${key}.${c.key}`);
+      const cell = solved.cells.get(cellPath(table.key, key, c.key));
       if (cell) row[c.key] = cell;
     }
     groups[key] = row;
@@ -315,7 +315,7 @@ function extractSingleLine(text: string, region: Span, table: TableDef, rules: L
   if (!line.headerFound || (noNumbers && !emptyCells)) {
     return { cells: null, findings: [finding('table.absent', { table: table.key }, [], region)], extraRows: [], columnMajor: false };
   }
-  const cells = table.rows.flatMap((g) => table.columns.map((c) => `${table.key}.${g.key}.${c.key}`));
+  const cells = table.rows.flatMap((g) => table.columns.map((c) => cellPath(table.key, g.key, c.key)));
   const solved = assembleSolved(table, [{ cells, items: line.items }], rules, evidence);
   return { cells: solved.cells, findings: solved.findings, extraRows: [], columnMajor: false };
 }

@@ -12,6 +12,7 @@
 // matched is dropped: a missed figure is better than a made-up one.
 
 import type { Fact, Span } from '../types.js';
+import type { CellPath } from '../template/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Compact view
@@ -290,7 +291,7 @@ const CELL_GROUP: Record<Group, string | undefined> = {
   litigation_after_review: 'review_litigation.litigation_after_review',
 };
 
-const REQUEST_CELLS: Record<string, string> = {
+const REQUEST_CELLS: Record<string, CellPath> = {
   requests_received: 'requests.new_received.total',
   carried_over: 'requests.carried_over.total',
   requests_answered: 'requests.total.total',

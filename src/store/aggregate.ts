@@ -10,7 +10,7 @@
 // department (部门) has no region of its own below it and is refused, as is a body whose region
 // is unknown.
 
-import { evaluate, holds, TEMPLATES, type TableKey } from '../template/index.js';
+import { evaluate, holds, TEMPLATE_VERSIONS, TEMPLATES, type TableKey } from '../template/index.js';
 import type { Severity, TemplateVersion } from '../types.js';
 import { StoreError, type Db } from './db.js';
 import { filterSql, layoutRows, type LayoutCell, type ReportFilter } from './export.js';
@@ -102,7 +102,7 @@ export async function aggregate(db: Db, f: AggregateFilter): Promise<Aggregate[]
      ${where} group by r.template, c.cell`, params);
   const pathOf = new Map([...db.cellIds].map(([p, id]) => [id, p]));
   const out: Aggregate[] = [];
-  for (const template of ['2019', '2021'] as const) {
+  for (const template of TEMPLATE_VERSIONS) {
     const count = counts.find((c) => c.template === template);
     if (!count) continue;
     const n = Number(count.reports);

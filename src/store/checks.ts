@@ -6,7 +6,7 @@
 // this file only finds the pairs and groups, one query each (the values of a pair come back as
 // two small jsonb maps), and evaluates them with the registry's evaluator.
 
-import { crossYearEquations, evaluate, finding, implausibleJump, JUMP_CELL, TEMPLATES, type EquationId, type RuleId } from '../template/index.js';
+import { cellPath, crossYearEquations, evaluate, finding, implausibleJump, JUMP_CELL, TEMPLATE_VERSIONS, TEMPLATES, type EquationId, type RuleId } from '../template/index.js';
 import type { Finding } from '../types.js';
 import type { Db } from './db.js';
 import { DECIDED_SQL } from './model.js';
@@ -22,12 +22,11 @@ export interface CorpusFinding extends Finding {
 export { JUMP_FROM_ZERO, JUMP_MIN, JUMP_RATIO } from '../template/index.js';
 
 const TABLES = { 2019: TEMPLATES['2019'].tables, 2021: TEMPLATES['2021'].tables };
-const VERSIONS = ['2019', '2021'] as const;
 
 /** Every cell a cross-year rule reads (either year), and the jump's cell. */
 function pairPaths(): string[] {
   const out = new Set<string>();
-  for (const a of VERSIONS) for (const b of VERSIONS) for (const { eq } of crossYearEquations(TABLES, a, b)) for (const t of eq.terms) out.add(t.cell);
+  for (const a of TEMPLATE_VERSIONS) for (const b of TEMPLATE_VERSIONS) for (const { eq } of crossYearEquations(TABLES, a, b)) for (const t of eq.terms) out.add(t.cell);
   out.add(JUMP_CELL);
   return [...out];
 }
@@ -117,14 +116,14 @@ export async function checkCorpus(db: Db, opts: { bodyId?: number } = {}): Promi
     }
     const labelOf = (version: '2019' | '2021', row: string) => TABLES[version].active.rows.find((r) => r.key === row)?.label ?? row;
     for (const eq of broken.get('active.in_force_continuity') ?? []) {
-      const row = String(eq.params.row), cell = (c: string) => `active.${row}.${c}`;
+      const row = String(eq.params.row), cell = (c: string) => cellPath('active', row, c);
       out.push(corpusFinding('active.in_force_continuity', {
         ...who, row, label: labelOf('2021', row),
         now: valueOf(cell('in_force'), 0)!, before: valueOf(cell('in_force'), -1)!, issued: valueOf(cell('issued'), 0)!, repealed: valueOf(cell('repealed'), 0)!,
       }, [cell('in_force')], base, true));
     }
     for (const eq of broken.get('active.items_continuity') ?? []) {
-      const row = String(eq.params.row), cell = (c: string) => `active.${row}.${c}`;
+      const row = String(eq.params.row), cell = (c: string) => cellPath('active', row, c);
       out.push(corpusFinding('active.items_continuity', {
         ...who, row, label: labelOf('2019', row), now: valueOf(cell('prev_items'), 0)!, before: valueOf(cell('prev_items'), -1)!, change: valueOf(cell('change'), -1)!,
       }, [cell('prev_items')], base, true));

@@ -39,13 +39,13 @@ export interface RowDef {
   /** Numbering printed before the label: 一、 (一) 1. … */
   numbering?: string;
   /** Other wordings seen in the wild (without numbering). */
-  variants?: string[];
+  variants?: readonly string[];
   /** A group heading row: carries no numbers. */
   group?: boolean;
   /** Key of the group heading this row belongs to. */
   parent?: string;
   /** Columns of this row (active rows differ); defaults to the table's columns. */
-  columns?: ColumnDef[];
+  columns?: readonly ColumnDef[];
   /** Sub-table caption this row sits under (active: 第二十条第(一)项 …). */
   caption?: string;
   /** The row is a total of other rows (its cells may be left blank in the source and inferred). */
@@ -70,16 +70,16 @@ export interface TableDef {
   /** Section heading (numbering + text) that introduces the table. */
   heading: string;
   headingNumber: string;
-  headingVariants?: string[];
-  rows: RowDef[];
+  headingVariants?: readonly string[];
+  rows: readonly RowDef[];
   /** Default columns (requests: applicant columns). */
-  columns: ColumnDef[];
+  columns: readonly ColumnDef[];
   /** Header of the label column (二: 信息内容). */
   labelHeader?: string;
   /** The in-table note of the header (三: the 勾稽关系 note). */
   note?: string;
   /** Column headers that group others (申请人情况, 法人或其他组织 …), outermost first. */
-  groupHeaders?: string[];
+  groupHeaders?: readonly string[];
   /**
    * review_litigation is printed as one data row of 15 numbers under a three-row header: the
    * table's "rows" are the three groups, read together in this order from one line of numbers.
@@ -91,7 +91,7 @@ export interface SectionDef {
   key: 'overview' | 'active' | 'requests' | 'review_litigation' | 'problems' | 'other_matters';
   number: string;
   heading: string;
-  variants: string[];
+  variants: readonly string[];
 }
 
 export interface TemplateDef {
@@ -99,7 +99,7 @@ export interface TemplateDef {
   instrument: string;
   /** Report years this version applies to. */
   years: [number, number | null];
-  sections: SectionDef[];
+  sections: readonly SectionDef[];
   tables: Record<TableKey, TableDef>;
   rules: LinearRule[];
   /** Strong markers (spec §8): normalised text containing one points to this version. */

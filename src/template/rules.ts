@@ -9,7 +9,7 @@
 
 import type { Finding, Severity, Span, TemplateKey } from '../types.js';
 import type { ColumnDef, LinearRule, RowDef, TableDef, TableKey } from './model.js';
-import { TABLES_2021, tableName } from './tables.js';
+import { cellPath, TABLES_2021, tableName, type CellPath } from './tables.js';
 
 /** |difference| below this is equality: values are decimal numbers read from text, summed in floating point. */
 export const TOLERANCE = 1e-9;
@@ -61,7 +61,7 @@ const equation = <P extends Params>(d: EquationDeclaration<P>) => d;
 // ---- helpers the declarations share (labels come from the template description) ----
 
 const dataRows = (t: TableDef): RowDef[] => t.rows.filter((r) => !r.group);
-const partColumns = (cols: ColumnDef[]) => cols.filter((c) => !c.isTotal);
+const partColumns = (cols: readonly ColumnDef[]) => cols.filter((c) => !c.isTotal);
 const fmt = (n: number) => String(Math.round(n * 1e6) / 1e6);
 const rowLabelOf = (t: TableDef, key: string) => t.rows.find((r) => r.key === key)?.label ?? key;
 const columnLabelOf = (t: TableDef, key: string) => t.columns.find((c) => c.key === key)?.label ?? key;
@@ -85,8 +85,8 @@ export const EQUATIONS = {
       const results = dataRows(t.requests).filter((r) => r.parent !== undefined && !r.isTotal);
       return t.requests.columns.map((c) => ({
         params: { column: c.label },
-        totalCell: `requests.total.${c.key}`,
-        terms: [{ cell: `requests.total.${c.key}`, coef: 1 }, ...results.map((r) => ({ cell: `requests.${r.key}.${c.key}`, coef: -1 }))],
+        totalCell: cellPath('requests', 'total', c.key),
+        terms: [{ cell: cellPath('requests', 'total', c.key), coef: 1 }, ...results.map((r) => ({ cell: cellPath('requests', r.key, c.key), coef: -1 }))],
       }));
     },
   }),
@@ -96,8 +96,8 @@ export const EQUATIONS = {
     bind: (t) => t.requests.columns.map((c) => ({
       params: { column: c.label },
       terms: [
-        { cell: `requests.new_received.${c.key}`, coef: 1 }, { cell: `requests.carried_over.${c.key}`, coef: 1 },
-        { cell: `requests.total.${c.key}`, coef: -1 }, { cell: `requests.carried_forward.${c.key}`, coef: -1 },
+        { cell: cellPath('requests', 'new_received', c.key), coef: 1 }, { cell: cellPath('requests', 'carried_over', c.key), coef: 1 },
+        { cell: cellPath('requests', 'total', c.key), coef: -1 }, { cell: cellPath('requests', 'carried_forward', c.key), coef: -1 },
       ],
     })),
   }),
@@ -106,10 +106,10 @@ export const EQUATIONS = {
     statement: { zh: (p: { group: string }) => `${p.group}：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结`, en: () => 'total = sum of outcomes' },
     bind: (t) => t.review_litigation.rows.map((g) => ({
       params: { group: g.label },
-      totalCell: `review_litigation.${g.key}.total`,
+      totalCell: cellPath('review_litigation', g.key, 'total'),
       terms: [
-        { cell: `review_litigation.${g.key}.total`, coef: 1 },
-        ...partColumns(t.review_litigation.columns).map((c) => ({ cell: `review_litigation.${g.key}.${c.key}`, coef: -1 })),
+        { cell: cellPath('review_litigation', g.key, 'total'), coef: 1 },
+        ...partColumns(t.review_litigation.columns).map((c) => ({ cell: cellPath('review_litigation', g.key, c.key), coef: -1 })),
       ],
     })),
   }),
@@ -121,7 +121,7 @@ export const EQUATIONS = {
     statement: { zh: (p: { column: string }) => `${p.column}：上年结转（本年） = 结转下年度继续办理（上年）`, en: () => 'carried over = last year\'s carried forward' },
     bind: (t) => t.requests.columns.map((c) => ({
       params: { column: c.key },
-      terms: [{ cell: `requests.carried_over.${c.key}`, coef: 1, year: 0 }, { cell: `requests.carried_forward.${c.key}`, coef: -1, year: -1 }],
+      terms: [{ cell: cellPath('requests', 'carried_over', c.key), coef: 1, year: 0 }, { cell: cellPath('requests', 'carried_forward', c.key), coef: -1, year: -1 }],
     })),
   }),
   'active.in_force_continuity': equation({
@@ -130,8 +130,8 @@ export const EQUATIONS = {
     bind: (t) => rowsWithColumns(t.active, ['in_force', 'issued', 'repealed']).map((row) => ({
       params: { row: row.key },
       terms: [
-        { cell: `active.${row.key}.in_force`, coef: -1, year: 0 }, { cell: `active.${row.key}.in_force`, coef: 1, year: -1 },
-        { cell: `active.${row.key}.issued`, coef: 1, year: 0 }, { cell: `active.${row.key}.repealed`, coef: -1, year: 0 },
+        { cell: cellPath('active', row.key, 'in_force'), coef: -1, year: 0 }, { cell: cellPath('active', row.key, 'in_force'), coef: 1, year: -1 },
+        { cell: cellPath('active', row.key, 'issued'), coef: 1, year: 0 }, { cell: cellPath('active', row.key, 'repealed'), coef: -1, year: 0 },
       ],
     })),
   }),
@@ -141,8 +141,8 @@ export const EQUATIONS = {
     bind: (t) => rowsWithColumns(t.active, ['prev_items', 'change']).map((row) => ({
       params: { row: row.key },
       terms: [
-        { cell: `active.${row.key}.prev_items`, coef: -1, year: 0 }, { cell: `active.${row.key}.prev_items`, coef: 1, year: -1 },
-        { cell: `active.${row.key}.change`, coef: 1, year: -1 },
+        { cell: cellPath('active', row.key, 'prev_items'), coef: -1, year: 0 }, { cell: cellPath('active', row.key, 'prev_items'), coef: 1, year: -1 },
+        { cell: cellPath('active', row.key, 'change'), coef: 1, year: -1 },
       ],
     })),
   }),
@@ -157,8 +157,8 @@ function rowTotal(table: TableDef, row: RowDef): BoundEquation<{ row: string }> 
   const total = table.columns.find((c) => c.isTotal)!;
   return {
     params: { row: row.label },
-    totalCell: `${table.key}.${row.key}.${total.key}`,
-    terms: [{ cell: `${table.key}.${row.key}.${total.key}`, coef: 1 }, ...partColumns(table.columns).map((c) => ({ cell: `${table.key}.${row.key}.${c.key}`, coef: -1 }))],
+    totalCell: cellPath(table.key, row.key, total.key),
+    terms: [{ cell: cellPath(table.key, row.key, total.key), coef: 1 }, ...partColumns(table.columns).map((c) => ({ cell: cellPath(table.key, row.key, c.key), coef: -1 }))],
   };
 }
 
@@ -247,7 +247,7 @@ export const JUMP_RATIO = 10;
 export const JUMP_MIN = 30;
 export const JUMP_FROM_ZERO = 100;
 /** The cell whose year-on-year jump is checked. */
-export const JUMP_CELL = 'requests.new_received.total';
+export const JUMP_CELL: CellPath = 'requests.new_received.total';
 export function implausibleJump(before: number, now: number): boolean {
   const lo = Math.min(before, now), hi = Math.max(before, now);
   return (lo > 0 && hi >= lo * JUMP_RATIO && hi >= JUMP_MIN) || (lo === 0 && hi >= JUMP_FROM_ZERO);

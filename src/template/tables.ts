@@ -4,7 +4,7 @@
 
 import type { ColumnDef, RowDef, SectionDef, TableDef, TableKey } from './model.js';
 
-const SECTIONS: SectionDef[] = [
+const SECTIONS = [
   { key: 'overview', number: '一', heading: '总体情况', variants: ['概述', '基本情况', '基本工作情况'] },
   { key: 'active', number: '二', heading: '主动公开政府信息情况', variants: [] },
   { key: 'requests', number: '三', heading: '收到和处理政府信息公开申请情况', variants: ['收到和处理政府信息公开申请', '依申请公开政府信息情况'] },
@@ -17,11 +17,11 @@ const SECTIONS: SectionDef[] = [
     variants: ['政府信息公开工作存在的主要问题及改进情况', '存在的主要问题和改进情况', '存在问题及改进情况', '存在的主要问题及改进措施', '工作存在的主要问题及改进情况'],
   },
   { key: 'other_matters', number: '六', heading: '其他需要报告的事项', variants: ['其他需要说明的事项', '需要说明的事项', '其他事项'] },
-];
+] as const satisfies readonly SectionDef[];
 
 // ---- Section 三: requests (identical columns in both versions) ----
 
-const REQUEST_COLUMNS: ColumnDef[] = [
+const REQUEST_COLUMNS = [
   { key: 'natural_person', label: '自然人', parent: '申请人情况' },
   { key: 'commercial', label: '商业企业', parent: '法人或其他组织' },
   { key: 'research', label: '科研机构', parent: '法人或其他组织' },
@@ -29,9 +29,9 @@ const REQUEST_COLUMNS: ColumnDef[] = [
   { key: 'legal_service', label: '法律服务机构', parent: '法人或其他组织' },
   { key: 'other', label: '其他', parent: '法人或其他组织' },
   { key: 'total', label: '总计', parent: '申请人情况', isTotal: true },
-];
+] as const satisfies readonly ColumnDef[];
 
-const requestRowsCommonHead: RowDef[] = [
+const requestRowsCommonHead = [
   { key: 'new_received', numbering: '一、', label: '本年新收政府信息公开申请数量', variants: ['本年新收政府信息公开申请', '本年新收申请数量'] },
   { key: 'carried_over', numbering: '二、', label: '上年结转政府信息公开申请数量', variants: ['上年结转政府信息公开申请', '上年结转申请数量'] },
   { key: 'results', numbering: '三、', label: '本年度办理结果', group: true },
@@ -62,14 +62,14 @@ const requestRowsCommonHead: RowDef[] = [
     key: 'not_processed_confirm_reissue', numbering: '5.', label: '要求行政机关确认或重新出具已获取信息', parent: 'not_processed',
     variants: ['要求行政机关确认或重新出具已获取的信息'],
   },
-];
+] as const satisfies readonly RowDef[];
 
-const requestRowsTail: RowDef[] = [
+const requestRowsTail = [
   { key: 'total', numbering: '(七)', label: '总计', parent: 'results', isTotal: true },
   { key: 'carried_forward', numbering: '四、', label: '结转下年度继续办理', variants: ['结转下年度办理'] },
-];
+] as const satisfies readonly RowDef[];
 
-const REQUEST_ROWS_2021: RowDef[] = [
+const REQUEST_ROWS_2021 = [
   ...requestRowsCommonHead,
   { key: 'other', numbering: '(六)', label: '其他处理', group: true, parent: 'results' },
   {
@@ -84,26 +84,26 @@ const REQUEST_ROWS_2021: RowDef[] = [
   },
   { key: 'other_other', numbering: '3.', label: '其他', parent: 'other' },
   ...requestRowsTail,
-];
+] as const satisfies readonly RowDef[];
 
-const REQUEST_ROWS_2019: RowDef[] = [
+const REQUEST_ROWS_2019 = [
   ...requestRowsCommonHead,
   // In 2019 （六）其他处理 is one data row.
   { key: 'other_other', numbering: '(六)', label: '其他处理', parent: 'results' },
   ...requestRowsTail,
-];
+] as const satisfies readonly RowDef[];
 
 // ---- Section 四: review and litigation (identical in both versions) ----
 
-const OUTCOME_COLUMNS: ColumnDef[] = [
+const OUTCOME_COLUMNS = [
   { key: 'maintained', label: '结果维持' },
   { key: 'corrected', label: '结果纠正' },
   { key: 'other', label: '其他结果' },
   { key: 'pending', label: '尚未审结' },
   { key: 'total', label: '总计', isTotal: true },
-];
+] as const satisfies readonly ColumnDef[];
 
-const REVIEW_LITIGATION: TableDef = {
+const REVIEW_LITIGATION = {
   key: 'review_litigation', groupHeaders: ['行政复议', '行政诉讼'],
   headingNumber: '四',
   heading: '政府信息公开行政复议、行政诉讼情况',
@@ -114,13 +114,13 @@ const REVIEW_LITIGATION: TableDef = {
     { key: 'litigation_direct', label: '未经复议直接起诉', parent: '行政诉讼' },
     { key: 'litigation_after_review', label: '复议后起诉', parent: '行政诉讼' },
   ],
-};
+} as const satisfies TableDef;
 
 // ---- Section 二: active disclosure ----
 
-const col = (key: string, label: string, extra: Partial<ColumnDef> = {}): ColumnDef => ({ key, label, ...extra });
+const col = <K extends string>(key: K, label: string, extra: Omit<ColumnDef, 'key' | 'label'> = {}) => ({ key, label, ...extra });
 
-const ACTIVE_2021: TableDef = {
+const ACTIVE_2021 = {
   key: 'active', headingNumber: '二', heading: '主动公开政府信息情况', columns: [], labelHeader: '信息内容',
   rows: [
     { key: 'regulations', label: '规章', caption: '第二十条第(一)项', columns: [col('issued', '本年制发件数'), col('repealed', '本年废止件数'), col('in_force', '现行有效件数')] },
@@ -130,10 +130,10 @@ const ACTIVE_2021: TableDef = {
     { key: 'coercion', label: '行政强制', caption: '第二十条第(六)项', columns: [col('decisions', '本年处理决定数量')] },
     { key: 'fees', label: '行政事业性收费', caption: '第二十条第(八)项', columns: [col('amount', '本年收费金额(单位:万元)', { money: true, unit: '万元' })] },
   ],
-};
+} as const satisfies TableDef;
 
-const items2019 = [col('prev_items', '上一年项目数量'), col('change', '本年增/减', { signed: true }), col('decisions', '处理决定数量')];
-const ACTIVE_2019: TableDef = {
+const items2019 = [col('prev_items', '上一年项目数量'), col('change', '本年增/减', { signed: true }), col('decisions', '处理决定数量')] as const;
+const ACTIVE_2019 = {
   key: 'active', headingNumber: '二', heading: '主动公开政府信息情况', columns: [], labelHeader: '信息内容',
   rows: [
     { key: 'regulations', label: '规章', caption: '第二十条第(一)项', columns: [col('made', '本年新制作数量'), col('published', '本年新公开数量'), col('total_published', '对外公开总数量')] },
@@ -145,12 +145,12 @@ const ACTIVE_2019: TableDef = {
     { key: 'fees', label: '行政事业性收费', caption: '第二十条第(八)项', columns: [col('prev_items', '上一年项目数量'), col('change', '本年增/减', { signed: true })] },
     { key: 'procurement', label: '政府集中采购', caption: '第二十条第(九)项', columns: [col('items', '采购项目数量'), col('amount', '采购总金额', { money: true })] },
   ],
-};
+} as const satisfies TableDef;
 
 
 export const ORG_PARENT = '法人或其他组织';
 
-function requestsTable(rows: RowDef[]): TableDef {
+function requestsTable(rows: readonly RowDef[]): TableDef {
   return {
     key: 'requests', headingNumber: '三', heading: '收到和处理政府信息公开申请情况', columns: REQUEST_COLUMNS, rows,
     note: '(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)',
@@ -168,4 +168,27 @@ export { SECTIONS as TEMPLATE_SECTIONS };
 /** A table's name as people read it: its section number and heading (二、主动公开政府信息情况). */
 export function tableName(key: TableKey): string {
   return `${TABLES_2021[key].headingNumber}、${TABLES_2021[key].heading}`;
+}
+
+// ---- Keys as literal types: a typo in a row, column or cell path is a compile error ----
+
+type DataRowOf<R> = R extends { group: true } ? never : R;
+type ActiveRow = (typeof ACTIVE_2019.rows | typeof ACTIVE_2021.rows)[number];
+type RequestRow = DataRowOf<(typeof REQUEST_ROWS_2019 | typeof REQUEST_ROWS_2021)[number]>;
+type ReviewRow = (typeof REVIEW_LITIGATION.rows)[number];
+/** `table.row.column` of every cell a row has: its own columns, else the table's. */
+type CellsOf<T extends string, R, D extends readonly { key: string }[]> = R extends { key: infer K extends string; columns: readonly (infer C)[] }
+  ? C extends { key: infer CK extends string } ? `${T}.${K}.${CK}` : never
+  : R extends { key: infer K extends string } ? `${T}.${K}.${D[number]['key']}` : never;
+
+/** A data row's key, in either version. */
+export type RowKey = ActiveRow['key'] | RequestRow['key'] | ReviewRow['key'];
+/** A column's key, in either version. */
+export type ColumnKey = CellPath extends `${string}.${string}.${infer C}` ? C : never;
+/** The path of a template cell (`requests.new_received.total`), in either version. */
+export type CellPath = CellsOf<'active', ActiveRow, []> | CellsOf<'requests', RequestRow, typeof REQUEST_COLUMNS> | CellsOf<'review_litigation', ReviewRow, typeof OUTCOME_COLUMNS>;
+
+/** The one place a cell path is put together from keys read off the description. */
+export function cellPath(table: TableKey, row: string, column: string): CellPath {
+  return `${table}.${row}.${column}` as CellPath;
 }

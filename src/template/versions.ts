@@ -46,6 +46,6 @@ export function dataRowsOf(table: TableDef): RowDef[] {
 }
 
 /** Columns of a row: its own, or the table's. */
-export function columnsOf(table: TableDef, row: RowDef): ColumnDef[] {
+export function columnsOf(table: TableDef, row: RowDef): readonly ColumnDef[] {
   return row.columns ?? table.columns;
 }
