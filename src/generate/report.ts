@@ -168,8 +168,11 @@ function renderRequests(t: TableDef, cells: Record<string, number>, o: RenderOpt
 }
 
 function renderReview(t: TableDef, cells: Record<string, number>, o: RenderOpts): string[] {
-  const header = ['行政复议', '行政诉讼', '结果维持', '结果纠正', '其他结果', '尚未审结', '总计', '未经复议直接起诉', '复议后起诉',
-    ...Array(2).fill(['结果维持', '结果纠正', '其他结果', '尚未审结', '总计']).flat()];
+  // as printed: the two group headers, 复议's outcome columns, 诉讼's two sub-groups, then theirs
+  const [review, litigation] = t.groupHeaders ?? [];
+  const outcomes = t.columns.map((c) => c.label);
+  const litigationRows = t.rows.filter((r) => r.parent === litigation).map((r) => r.label);
+  const header = [review, litigation, ...outcomes, ...litigationRows, ...litigationRows.flatMap(() => outcomes)];
   const vals = t.rows.flatMap((g) => t.columns.map((c) => cells[cellPath('review_litigation', g.key, c.key)]));
   const head = o.form === 'pipes' ? [header.join(' | ')] : o.form === 'lines' ? header : [header.join(' ')];
   const line = renderRow('', vals, o, vals.map(() => true)).replace(/^\n/, '');

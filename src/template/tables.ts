@@ -192,3 +192,16 @@ export type CellPath = CellsOf<'active', ActiveRow, []> | CellsOf<'requests', Re
 export function cellPath(table: TableKey, row: string, column: string): CellPath {
   return `${table}.${row}.${column}` as CellPath;
 }
+
+/**
+ * The template cell each narrative fact kind restates (output.md "Narrative facts"): the totals
+ * of table 三's balance, and every cell of table 四 as `<group>_<outcome>`. Kinds about
+ * litigation in general (litigation_total …) restate no single cell.
+ */
+export const FACT_CELLS: Readonly<Record<string, CellPath>> = {
+  requests_received: 'requests.new_received.total',
+  carried_over: 'requests.carried_over.total',
+  requests_answered: 'requests.total.total',
+  carried_forward: 'requests.carried_forward.total',
+  ...Object.fromEntries(REVIEW_LITIGATION.rows.flatMap((g) => OUTCOME_COLUMNS.map((c) => [`${g.key}_${c.key}`, cellPath('review_litigation', g.key, c.key)]))),
+};
