@@ -62,16 +62,19 @@ interface Pair {
   pv: Record<string, string | number> | string;
 }
 
-const fmt = (n: number) => String(Math.round(n * 1e6) / 1e6);
-
 /**
  * `bodyId`: only that body's findings (its year pairs, missing years, several reports a year, and
  * duplicates that involve one of its reports) — what a body's page needs, without the whole corpus.
  */
 export async function checkCorpus(db: Db, opts: { bodyId?: number } = {}): Promise<CorpusFinding[]> {
+  const bodyArg = opts.bodyId !== undefined ? [opts.bodyId] : [];
+  return [...await yearPairFindings(db, bodyArg), ...await duplicateFindings(db, bodyArg), ...await severalReportFindings(db, bodyArg), ...await missingYearFindings(db, bodyArg)];
+}
+
+/** Each body's report of year N against its report of N−1: the cross-year equations and the jump. */
+async function yearPairFindings(db: Db, bodyArg: number[]): Promise<CorpusFinding[]> {
   const out: CorpusFinding[] = [];
-  const one = opts.bodyId !== undefined;
-  const bodyArg = one ? [opts.bodyId] : [];
+  const one = bodyArg.length > 0;
   const paths = pairPaths();
   const ids = paths.map((p) => db.cellIds.get(p)).filter((x): x is number => x !== undefined);
   const idOf = new Map(paths.map((p) => [p, db.cellIds.get(p)]));
@@ -134,8 +137,13 @@ export async function checkCorpus(db: Db, opts: { bodyId?: number } = {}): Promi
       out.push(corpusFinding('corpus.implausible_jump', { ...who, before: a, now: b }, [JUMP_CELL], base, true));
     }
   }
+  return out;
+}
 
-  // the same tables under different bytes
+/** The same tables filed under different bytes (re-saved, renamed). */
+async function duplicateFindings(db: Db, bodyArg: number[]): Promise<CorpusFinding[]> {
+  const out: CorpusFinding[] = [];
+  const one = bodyArg.length > 0;
   const dups = await db.query<{ signature: string; ids: number[]; paths: string[]; bodies: (string | null)[]; years: (number | null)[]; body_ids: (number | null)[] }>(
     `select r.signature, array_agg(r.id order by r.id) as ids, array_agg(r.path order by r.id) as paths,
             array_agg(b.name order by r.id) as bodies, array_agg(r.year order by r.id) as years, array_agg(r.body_id order by r.id) as body_ids
@@ -148,8 +156,13 @@ export async function checkCorpus(db: Db, opts: { bodyId?: number } = {}): Promi
       years: [...new Set(d.years.filter((y): y is number => y !== null).map(Number))], report_ids: d.ids.map(Number), paths: d.paths,
     }, false));
   }
+  return out;
+}
 
-  // several different reports for one body and year
+/** More than one (different) report for a body and year. */
+async function severalReportFindings(db: Db, bodyArg: number[]): Promise<CorpusFinding[]> {
+  const out: CorpusFinding[] = [];
+  const one = bodyArg.length > 0;
   const several = await db.query<{ body_id: number; body: string; year: number; ids: number[]; paths: string[] }>(
     `select r.body_id, b.name as body, r.year, array_agg(r.id order by r.id) as ids, array_agg(r.path order by r.id) as paths
      from reports r join bodies b on b.id = r.body_id where r.year is not null ${one ? 'and r.body_id = $1' : ''}
@@ -158,8 +171,13 @@ export async function checkCorpus(db: Db, opts: { bodyId?: number } = {}): Promi
     out.push(corpusFinding('corpus.several_reports', { body: s.body, year: Number(s.year), paths: s.paths }, [],
       { body: s.body, body_id: Number(s.body_id), years: [Number(s.year)], report_ids: s.ids.map(Number), paths: s.paths }, false));
   }
+  return out;
+}
 
-  // years missing between a body's first and last report
+/** Years without a report between a body's first and last. */
+async function missingYearFindings(db: Db, bodyArg: number[]): Promise<CorpusFinding[]> {
+  const out: CorpusFinding[] = [];
+  const one = bodyArg.length > 0;
   const gaps = await db.query<{ body_id: number; body: string; year: number; lo: number; hi: number }>(
     `with span as (
        select body_id, min(year)::int as lo, max(year)::int as hi from reports
