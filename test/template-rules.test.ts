@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  columnsOf, crossYearEquations, EQUATIONS, evaluate, finding, holds, implausibleJump, isRuleId, renderMessage, renderText, RULES, severityOf,
+  columnsOf, crossYearEquations, EQUATIONS, evaluate, finding, findingText, holds, implausibleJump, isRuleId, renderMessage, renderText, RULES, severityOf,
   TABLE_KEYS, TEMPLATE_VERSIONS, TEMPLATES, TOLERANCE, type RuleId,
 } from '../src/template/index.js';
 import { parseReport, STAGES } from '../src/parse.js';
@@ -89,6 +89,9 @@ test('messages are rendered from the parameters, Chinese first, English after " 
   assert.equal(severityOf('active.procurement_unit', { unit: '元' }), 'info');
   assert.equal(severityOf('active.procurement_unit', {}), 'warning');
   assert.equal(renderMessage('corpus.year_missing', { body: '某区', year: 2022, first: 2020, last: 2024 }), '某区：有 2020—2024 年的报告，缺少 2022 年的报告 / 某区: no report for 2022 (has 2020–2024)');
+  assert.equal(findingText(f, 'zh'), '勾稽关系不成立：自然人列：第一项 + 第二项 = 第三项 + 第四项（10 ≠ 9）');
+  assert.equal(findingText(f), f.message);
+  assert.equal(findingText({ rule: 'requests.balance', message: 'stored text' }), 'stored text');
   assert.equal(isRuleId('requests.balance'), true);
   assert.equal(isRuleId('requests.balanse'), false);
 });

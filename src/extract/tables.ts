@@ -62,7 +62,7 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
   if (extraColumn) findings.push(extraColumn.finding);
   const overflow = located.rows.some((r) => !r.row.group && r.label && countCells(r.items) > columnsOf(table, r.row).length);
   const rebuilt = overflow ? rebuildColumnMajor(table, located, rules, layoutHint) : new Map<string, ValueItem[]>();
-  // A 2021 report that still prints the 2019 single (六)其他处理 row: its numbers are the sum of
+  // A 2021 report that still prints the 2019 single (六) row (other_other): its numbers are the sum of
   // the three 2021 sub-rows. The row is read as a group line of its own, the rules see it in
   // place of its members, and the members are settled afterwards (all 0 where it is 0).
   let groupRow: { key: string; members: string[] } | null = null;

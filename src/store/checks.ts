@@ -111,7 +111,7 @@ async function yearPairFindings(db: Db, bodyArg: number[]): Promise<CorpusFindin
       if (result && !result.holds) broken.set(id, [...(broken.get(id) ?? []), eq]);
     }
     const who = { body: p.body, year: N };
-    // 上年结转 (N) = 结转下年度继续办理 (N−1): one finding for the pair, naming every column that differs
+    // carried over (N) = carried forward (N−1): one finding for the pair, naming every column that differs
     const carry = broken.get('requests.carry_continuity') ?? [];
     if (carry.length) {
       const differ = carry.map((eq) => ({ column: String(eq.params.column), now: valueOf(eq.terms[0].cell, 0)!, before: valueOf(eq.terms[1].cell, -1)! }));

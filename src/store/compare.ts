@@ -21,7 +21,7 @@ export type DiffKind = 'same' | 'changed' | 'undecided' | 'only_a' | 'only_b';
 
 export interface CellDiff {
   cell: string;
-  /** 表三 › (一)予以公开 › 自然人, from the template data. */
+  /** table › row › column labels, from the template data. */
   label: string;
   kind: DiffKind;
   a: CellSide | null;

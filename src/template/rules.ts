@@ -521,3 +521,15 @@ export const TABLE_RULES = {
   non_negative_integer: { active: 'active.non_negative_integer', requests: 'requests.non_negative_integer', review_litigation: 'review_litigation.non_negative_integer' },
   extra_subtotal: { active: 'active.extra_subtotal', requests: 'requests.extra_subtotal', review_litigation: 'review_litigation.extra_subtotal' },
 } as const satisfies Record<string, Record<TableKey, RuleId>>;
+
+/**
+ * What people read for a finding: rendered from its params when it has them (a finding read back
+ * from storage carries only its message, which is then shown whole), in both languages or one.
+ */
+export function findingText(f: Pick<Finding, 'rule' | 'message' | 'params'>, lang?: 'zh' | 'en'): string {
+  if (f.params && isRuleId(f.rule)) {
+    const params = f.params as never;
+    return lang ? renderText(f.rule, params, lang) : renderMessage(f.rule, params);
+  }
+  return f.message;
+}
