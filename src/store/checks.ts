@@ -7,7 +7,7 @@
 // two small jsonb maps), and evaluates them with the registry's evaluator.
 
 import { cellPath, crossYearEquations, evaluate, finding, implausibleJump, JUMP_CELL, TEMPLATE_VERSIONS, TEMPLATES, type EquationId, type RuleId } from '../template/index.js';
-import type { Finding } from '../types.js';
+import type { Finding, TemplateVersion } from '../types.js';
 import type { Db } from './db.js';
 import { DECIDED_SQL } from './model.js';
 
@@ -117,7 +117,7 @@ async function yearPairFindings(db: Db, bodyArg: number[]): Promise<CorpusFindin
       const differ = carry.map((eq) => ({ column: String(eq.params.column), now: valueOf(eq.terms[0].cell, 0)!, before: valueOf(eq.terms[1].cell, -1)! }));
       out.push(corpusFinding('requests.carry_continuity', { ...who, differ }, carry.map((eq) => eq.terms[0].cell), base, true));
     }
-    const labelOf = (version: '2019' | '2021', row: string) => TABLES[version].active.rows.find((r) => r.key === row)?.label ?? row;
+    const labelOf = (version: TemplateVersion, row: string) => TABLES[version].active.rows.find((r) => r.key === row)?.label ?? row;
     for (const eq of broken.get('active.in_force_continuity') ?? []) {
       const row = String(eq.params.row), cell = (c: string) => cellPath('active', row, c);
       out.push(corpusFinding('active.in_force_continuity', {

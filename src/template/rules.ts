@@ -8,7 +8,7 @@
 // (the `RuleId` type makes a typo a compile error).
 
 import type { Finding, Severity, Span, TemplateKey } from '../types.js';
-import type { ColumnDef, LinearRule, RowDef, TableDef, TableKey } from './model.js';
+import { isTemplateVersion, type ColumnDef, type LinearRule, type RowDef, type TableDef, type TableKey, type TemplateVersion } from './model.js';
 import { cellPath, TABLES_2021, tableName, type CellPath } from './tables.js';
 
 /** |difference| below this is equality: values are decimal numbers read from text, summed in floating point. */
@@ -48,7 +48,7 @@ interface EquationDeclaration<P extends Params> {
    */
   pass?: number;
   /** Template versions whose cells it binds (cross-year: both reports of the pair). */
-  templates: readonly ('2019' | '2021')[];
+  templates: readonly TemplateVersion[];
   /** The statement of the equation, Chinese and English. */
   statement: { zh: (p: P) => string; en: (p: P) => string };
   /** The equations the rule stands for in a template (one per row, per column …). */
@@ -188,7 +188,7 @@ function linearRule(id: EquationId, eq: BoundEquation): LinearRule {
 }
 
 /** Every equation of one report that a template's tables imply (spec §6.1, §6.2), in declaration order. */
-export function equationsOf(version: '2019' | '2021', tables: Record<TableKey, TableDef>): LinearRule[] {
+export function equationsOf(version: TemplateVersion, tables: Record<TableKey, TableDef>): LinearRule[] {
   const passes = new Map<number, LinearRule[][]>();
   for (const [id, d] of equationList()) {
     if (d.stage !== 'check' || !d.templates.includes(version)) continue;
@@ -205,14 +205,13 @@ export function equationsOf(version: '2019' | '2021', tables: Record<TableKey, T
 }
 
 /** The cross-year equations (spec §6.3) that apply to a pair of reports of these template versions. */
-export function crossYearEquations(tables: Record<'2019' | '2021', Record<TableKey, TableDef>>, current: string, previous: string) {
+export function crossYearEquations(tables: Record<TemplateVersion, Record<TableKey, TableDef>>, current: string, previous: string) {
   const out: { id: EquationId; eq: BoundEquation }[] = [];
+  if (!isTemplateVersion(current) || !isTemplateVersion(previous)) return out;
   for (const [id, d] of equationList()) {
-    if (d.stage !== 'corpus') continue;
-    const versions = d.templates as readonly string[];
-    if (versions.length === 1 ? !(current === versions[0] && previous === versions[0]) : !(versions.includes(current) && versions.includes(previous))) continue;
-    const v = versions.includes(current) ? (current as '2019' | '2021') : versions[0] as '2019' | '2021';
-    for (const eq of d.bind(tables[v]) as BoundEquation[]) out.push({ id, eq });
+    // both reports of the pair must be of a version the rule binds (bound on this year's cells)
+    if (d.stage !== 'corpus' || !d.templates.includes(current) || !d.templates.includes(previous)) continue;
+    for (const eq of d.bind(tables[current])) out.push({ id, eq });
   }
   return out;
 }
