@@ -77,9 +77,21 @@ export const msg = {
     message: `表格「${TABLE_NAMES[table]}」的数字组合过多，未能全部判定，相关单元格标为存疑 / too many readings to decide: cells left ambiguous`,
     cells: [],
   }),
-  ambiguousCells: (table: TableKey, cells: string[]): Finding => ({
+  ambiguousCells: (table: TableKey, cells: string[], withoutCandidates: number): Finding => ({
     rule: 'cell.ambiguous', severity: 'warning',
-    message: `${cells.length} 个单元格无法从原文确定（数字连写或空格缺失），已列出候选值 / ${cells.length} cell(s) the source does not decide; candidates listed`,
+    message: withoutCandidates === 0
+      ? `${cells.length} 个单元格无法从原文确定（数字连写或空格缺失），已列出候选值 / ${cells.length} cell(s) the source does not decide; candidates listed`
+      : `${cells.length} 个单元格无法从原文确定，其中 ${withoutCandidates} 个无法列出候选值（原因见本表的其他提示） / ${cells.length} cell(s) the source does not decide; ${withoutCandidates} without candidates (the table's other findings say why)`,
+    cells,
+  }),
+  notACount: (table: TableKey, cells: string[], digits: string): Finding => ({
+    rule: 'cell.not_a_count', severity: 'error',
+    message: `表格「${TABLE_NAMES[table]}」中的数字 ${digits.length > 24 ? `${digits.slice(0, 12)}…（共 ${digits.length} 位）` : digits} 超出可精确表示的整数范围，不是数量，已拒绝读取；该行单元格无候选值 / a ${digits.length}-digit number is beyond exact integers and cannot be a count: refused, the row's cells have no candidates`,
+    cells,
+  }),
+  implausibleReading: (table: TableKey, cells: string[], limit: number): Finding => ({
+    rule: 'cell.implausible', severity: 'warning',
+    message: `表格「${TABLE_NAMES[table]}」该行数字的分隔已丢失，只能读成超过 ${limit} 的数量（远超单个机关公布过的数值），未予采用，单元格标为存疑 / the row's separators were lost and it reads only as counts above ${limit}, far beyond any one body publishes: not taken, cells ambiguous`,
     cells,
   }),
   ruleBroken: (rule: string, severity: Finding['severity'], statement: string, detail: string, cells: string[], span?: Span): Finding => ({

@@ -284,8 +284,24 @@ const groupCells = new WeakMap<TableCells, Record<string, Cell>>();
 
 function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRule[], findings: Finding[], evidence?: Map<string, number>, groupKeys: string[] = []): TableCells {
   const rules = allRules.filter((r) => r.terms.length > 0 && r.terms.every((t) => t.cell.startsWith(`${table.key}.`)));
-  const solved = solveTable(lines, rules, { evidence });
+  const solved = solveTable(lines.map((l) => ({ ...l, limits: limitsOf(table, l.cells) })), rules, { evidence });
   for (const i of solved.unreadable) findings.push(msg.lineUnreadable(table.key, lines[i].cells));
+  for (const { line, doubt } of solved.doubtful) {
+    const cells = lines[line].cells;
+    if (doubt.kind === 'not_a_count') {
+      const longest = lines[line].items.reduce((a, it) => (it.kind === 'num' && it.digits.length > a.length ? it.digits : a), '');
+      findings.push(msg.notACount(table.key, cells, longest));
+    } else if (doubt.kind === 'implausible') findings.push(msg.implausibleReading(table.key, cells, doubt.limit));
+    else {
+      // the source's own break, reported as for cleanly separated cells, on the one-digit-per-cell reading
+      const value = new Map(cells.map((c, i) => [c, doubt.values[i]]));
+      for (const rule of doubt.broken) {
+        const total = rule.terms.filter((t) => t.coef > 0).reduce((s, t) => s + t.coef * (value.get(t.cell) ?? 0), 0);
+        const parts = rule.terms.filter((t) => t.coef < 0).reduce((s, t) => s - t.coef * (value.get(t.cell) ?? 0), 0);
+        findings.push(msg.ruleBroken(rule.id, rule.severity, rule.statement, `${doubt.values.join('/')}：${total} ≠ ${parts}`, rule.terms.map((t) => t.cell)));
+      }
+    }
+  }
   if (solved.exhausted) findings.push(msg.searchBudget(table.key));
   if (solved.evidenceUsed) findings.push(msg.evidenceUsed(table.key, [...(evidence?.keys() ?? [])].filter((c) => c.startsWith(`${table.key}.`))));
   const out = assemble(table, solved.cells);
@@ -298,6 +314,16 @@ function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRu
     groupCells.set(out, row);
   }
   return out;
+}
+
+/** Per cell of a line, the largest value a damaged reading may give it (money cells: none). */
+function limitsOf(table: TableDef, cells: string[]): (number | undefined)[] {
+  return cells.map((path) => {
+    const [, rowKey, colKey] = path.split('.');
+    const row = table.rows.find((r) => r.key === rowKey);
+    const col = (table.singleLine || !row ? table.columns : columnsOf(table, row)).find((c) => c.key === colKey);
+    return col?.money ? undefined : table.plausibleMax;
+  });
 }
 
 function extractSingleLine(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], evidence?: Map<string, number>): TableCells | null {
