@@ -5,6 +5,7 @@ import type { Cell, Finding, Report, Span, TableCells, TemplateVersion } from '.
 import { columnsOf, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
 import { locateRows, locateSingleLine, type LocatedTable } from '../locate/rows.js';
 import { requiredItems, type ValueItem } from '../locate/tokens.js';
+import { alignByColumns } from '../locate/columns.js';
 import { solveTable, type SourceLine } from '../solve/table.js';
 import { msg } from '../check/messages.js';
 
@@ -46,6 +47,7 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
     findings.push(msg.tableAbsent(table.key, region));
     return null;
   }
+  alignFixedWidth(text, table, located);
   const lines: SourceLine[] = [];
   // A row with no value at all is an all-blank row — unless another row holds more numbers than
   // it has cells: then the layout is not row by row (a column-major PDF extraction puts every
@@ -92,6 +94,25 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
   if (groupRow) settleMembers(table, cells, groupRow, findings);
   findings.push(...checkSubtotals(table, located, cells));
   return cells;
+}
+
+/**
+ * Fixed-width text: rows of the same columns whose numbers stand consistently under column
+ * positions get one item per cell, blanks where a column is empty (mutates `located`).
+ */
+function alignFixedWidth(text: string, table: TableDef, located: LocatedTable): void {
+  const groups = new Map<string, LocatedTable['rows']>();
+  for (const r of located.rows) {
+    if (r.row.group || !r.label) continue;
+    const cols = columnsOf(table, r.row);
+    const key = cols.map((c) => c.key).join(',');
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const rows of groups.values()) {
+    const cols = columnsOf(table, rows[0].row);
+    const placed = alignByColumns(text, rows.map((r) => ({ items: r.items, labelStart: r.label![0] })), cols.length, cols.map((c) => c.label));
+    if (placed) rows.forEach((r, i) => { if (placed[i].some((it) => it.kind === 'num')) r.items = placed[i]; });
+  }
 }
 
 /** A rule with the members of a group replaced by the group's own line (sum of members). */
@@ -337,7 +358,11 @@ function extractSingleLine(text: string, region: Span, table: TableDef, rules: L
     return null;
   }
   const cells = table.rows.flatMap((g) => table.columns.map((c) => `${table.key}.${g.key}.${c.key}`));
-  return assembleSolved(table, [{ cells, items: line.items }], rules, findings, evidence);
+  // fixed-width text: the one line of numbers under a header line of every column's label
+  const labels = table.rows.flatMap(() => table.columns.map((c) => c.label));
+  const firstNum = line.items.find((it) => it.kind === 'num');
+  const placed = firstNum ? alignByColumns(text, [{ items: line.items, labelStart: text.lastIndexOf('\n', firstNum.span[0] - 1) + 1 }], cells.length, labels) : null;
+  return assembleSolved(table, [{ cells, items: placed ? placed[0] : line.items }], rules, findings, evidence);
 }
 
 /**

@@ -4,8 +4,13 @@
 import { columnsOf, TEMPLATES, type TableDef } from '../template/index.js';
 import type { TemplateVersion } from '../types.js';
 
-export type TextForm = 'pipes' | 'lines' | 'runtogether' | 'spaces' | 'nbsp';
-export const TEXT_FORMS: TextForm[] = ['pipes', 'lines', 'runtogether', 'spaces', 'nbsp'];
+/**
+ * `fixed`: fixed-width text as `pdftotext -layout` prints it — numbers right-aligned under
+ * their header's columns, blanks as spaces, wide labels wrapped onto a second line, group
+ * headings printed one character per line.
+ */
+export type TextForm = 'pipes' | 'lines' | 'runtogether' | 'spaces' | 'nbsp' | 'fixed';
+export const TEXT_FORMS: TextForm[] = ['pipes', 'lines', 'runtogether', 'spaces', 'nbsp', 'fixed'];
 
 export interface GeneratedReport {
   text: string;
@@ -133,7 +138,30 @@ function renderRow(label: string, values: number[], o: RenderOpts, blankable: bo
       return o.collapse ? line.replace(/ {2,}/g, ' ') : line;
     }
     case 'nbsp': return label + cells.filter((c) => c !== '').map((c) => `\u00a0${c}`).join('') + '\u00a0';
+    case 'fixed': return fixedRow(label, cells);
   }
+}
+
+// Fixed-width layout: a label column, then cells of equal width, widths counted as a monospace
+// terminal shows them (a CJK character two columns).
+const LABEL_WIDTH = 44;
+const CELL_WIDTH = 16; // the widest header label (7 CJK characters) and a space
+const displayWidth = (s: string) => [...s].reduce((w, ch) => w + (/[\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
+const padEnd = (s: string, w: number) => s + ' '.repeat(Math.max(1, w - displayWidth(s)));
+const padStart = (s: string, w: number) => ' '.repeat(Math.max(1, w - displayWidth(s))) + s;
+
+/** A row: the label (wrapped past the label column), then each cell right-aligned in its column. */
+function fixedRow(label: string, cells: string[]): string {
+  const chars = [...label];
+  let head = '';
+  while (chars.length && displayWidth(head + chars[0]) <= LABEL_WIDTH - 2) head += chars.shift();
+  const line = padEnd(head, LABEL_WIDTH) + cells.map((c) => padStart(c, CELL_WIDTH)).join('');
+  return chars.length ? `${line.replace(/ +$/, '')}\n${chars.join('')}` : line.replace(/ +$/, '');
+}
+
+/** A header line: the column labels right-aligned over their columns. */
+function fixedHeader(first: string, labels: string[]): string {
+  return padEnd(first, LABEL_WIDTH) + labels.map((l) => padStart(l, CELL_WIDTH)).join('');
 }
 
 function renderActive(t: TableDef, cells: Record<string, number>, o: RenderOpts): string[] {
@@ -145,7 +173,7 @@ function renderActive(t: TableDef, cells: Record<string, number>, o: RenderOpts)
       caption = r.caption!;
       out.push(caption);
       const head = [t.labelHeader ?? '', ...cols.map((c) => c.label)];
-      out.push(head.join(o.form === 'lines' ? '\n' : o.form === 'pipes' ? ' | ' : ' '));
+      out.push(o.form === 'fixed' ? fixedHeader(head[0], head.slice(1)) : head.join(o.form === 'lines' ? '\n' : o.form === 'pipes' ? ' | ' : ' '));
     }
     // money and signed cells are never blanked: a blank there is not a 0 one can tell apart
     out.push(renderRow(r.label, cols.map((c) => cells[`active.${r.key}.${c.key}`]), o, cols.map((c) => !c.money && !c.signed)));
@@ -158,9 +186,13 @@ function renderRequests(t: TableDef, cells: Record<string, number>, o: RenderOpt
   const out: string[] = [t.note ?? '', outer, t.columns[0].label, org, t.columns[t.columns.length - 1].label,
     ...t.columns.filter((c) => c.parent === org).map((c) => c.label)];
   if (o.form === 'pipes') out.splice(0, out.length, out.join(' | '));
+  if (o.form === 'fixed') {
+    out.splice(0, out.length, t.note ?? '', fixedHeader(outer, [org]), fixedHeader('', t.columns.map((c) => c.label)));
+  }
   for (const r of t.rows) {
     const label = `${r.numbering ?? ''}${r.label}`;
-    if (r.group) { out.push(label); continue; }
+    // a merged group cell's text comes out one character per line
+    if (r.group) { out.push(o.form === 'fixed' && o.rng() < 0.5 ? [...label].join('\n') : label); continue; }
     const vals = t.columns.map((c) => cells[`requests.${r.key}.${c.key}`]);
     out.push(renderRow(label, vals, o, t.columns.map(() => true)));
   }
@@ -172,6 +204,14 @@ function renderReview(t: TableDef, cells: Record<string, number>, o: RenderOpts)
     ...Array(2).fill(['结果维持', '结果纠正', '其他结果', '尚未审结', '总计']).flat()];
   const vals = t.rows.flatMap((g) => t.columns.map((c) => cells[`review_litigation.${g.key}.${c.key}`]));
   const head = o.form === 'pipes' ? [header.join(' | ')] : o.form === 'lines' ? header : [header.join(' ')];
+  if (o.form === 'fixed') {
+    // the three header rows over their columns, the numbers right-aligned under the last one
+    const w = 10;
+    const groups = [padStart('行政复议', 5 * w) + padStart('行政诉讼', 10 * w), ' '.repeat(5 * w) + padStart('未经复议直接起诉', 5 * w) + padStart('复议后起诉', 5 * w)];
+    const labels = t.rows.flatMap(() => t.columns.map((c) => padStart(c.label, w))).join('');
+    const cells = vals.map((v) => padStart(written(v, o, true), w)).join('');
+    return [...groups, labels, cells.replace(/ +$/, '')];
+  }
   const line = renderRow('', vals, o, vals.map(() => true)).replace(/^\n/, '');
   return [...head, line];
 }
