@@ -118,6 +118,8 @@ interface RenderOpts {
   rng: () => number;
   /** spaces form: runs of whitespace collapsed to one (blank cells leave no trace at all). */
   collapse: boolean;
+  /** fixed form: numbers centred in their columns rather than right-aligned (drawn on first use). */
+  centred?: boolean;
 }
 
 /** A cell as written: blank where allowed and chosen, else its number. */
@@ -138,7 +140,12 @@ function renderRow(label: string, values: number[], o: RenderOpts, blankable: bo
       return o.collapse ? line.replace(/ {2,}/g, ' ') : line;
     }
     case 'nbsp': return label + cells.filter((c) => c !== '').map((c) => `\u00a0${c}`).join('') + '\u00a0';
-    case 'fixed': return fixedRow(label, cells);
+    case 'fixed': {
+      o.centred ??= o.rng() < 0.3;
+      // now and then a row slips off its columns (a converter's rounding): the reader must notice
+      const shift = o.rng() < 0.04 ? 1 + Math.floor(o.rng() * 4) : 0;
+      return fixedRow(label, cells, o.centred, shift);
+    }
   }
 }
 
@@ -151,11 +158,12 @@ const padEnd = (s: string, w: number) => s + ' '.repeat(Math.max(1, w - displayW
 const padStart = (s: string, w: number) => ' '.repeat(Math.max(1, w - displayWidth(s))) + s;
 
 /** A row: the label (wrapped past the label column), then each cell right-aligned in its column. */
-function fixedRow(label: string, cells: string[]): string {
+function fixedRow(label: string, cells: string[], centred = false, shift = 0): string {
   const chars = [...label];
   let head = '';
   while (chars.length && displayWidth(head + chars[0]) <= LABEL_WIDTH - 2) head += chars.shift();
-  const line = padEnd(head, LABEL_WIDTH) + cells.map((c) => padStart(c, CELL_WIDTH)).join('');
+  const centre = (c: string) => padEnd(padStart(c, Math.ceil((CELL_WIDTH + c.length) / 2)), CELL_WIDTH);
+  const line = padEnd(head, LABEL_WIDTH + shift) + cells.map((c) => (centred ? centre(c) : padStart(c, CELL_WIDTH))).join('');
   return chars.length ? `${line.replace(/ +$/, '')}\n${chars.join('')}` : line.replace(/ +$/, '');
 }
 
