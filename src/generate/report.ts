@@ -9,8 +9,14 @@ import type { TemplateVersion } from '../types.js';
  * their header's columns, blanks as spaces, wide labels wrapped onto a second line, group
  * headings printed one character per line.
  */
-export type TextForm = 'pipes' | 'lines' | 'runtogether' | 'spaces' | 'nbsp' | 'fixed';
-export const TEXT_FORMS: TextForm[] = ['pipes', 'lines', 'runtogether', 'spaces', 'nbsp', 'fixed'];
+/**
+ * `markdown`: tables as today's PDF-to-markdown converters print them — header rows split over
+ * several markdown rows, `| --- |` rules, columns shifted by a leading empty cell, a label alone
+ * on its row with its numbers on the next, page numbers and footers inside the table, the table
+ * cut into blocks under generic headers (`| 列1 | 列2 |`), empty cells lost.
+ */
+export type TextForm = 'pipes' | 'lines' | 'runtogether' | 'spaces' | 'nbsp' | 'fixed' | 'markdown';
+export const TEXT_FORMS: TextForm[] = ['pipes', 'lines', 'runtogether', 'spaces', 'nbsp', 'fixed', 'markdown'];
 
 export interface GeneratedReport {
   text: string;
@@ -140,6 +146,7 @@ function renderRow(label: string, values: number[], o: RenderOpts, blankable: bo
       return o.collapse ? line.replace(/ {2,}/g, ' ') : line;
     }
     case 'nbsp': return label + cells.filter((c) => c !== '').map((c) => `\u00a0${c}`).join('') + '\u00a0';
+    case 'markdown': return markdownRow(label, cells, o);
     case 'fixed': {
       o.centred ??= o.rng() < 0.3;
       // now and then a row slips off its columns (a converter's rounding): the reader must notice
@@ -167,6 +174,27 @@ function fixedRow(label: string, cells: string[], centred = false, shift = 0): s
   return chars.length ? `${line.replace(/ +$/, '')}\n${chars.join('')}` : line.replace(/ +$/, '');
 }
 
+const mdLine = (cells: string[]) => `| ${cells.join(' | ')} |`;
+const mdRule = (n: number) => mdLine(Array(n).fill('---'));
+
+/** A markdown row, with the damage converters do (drawn from the generator's stream, this form only). */
+function markdownRow(label: string, cells: string[], o: RenderOpts): string {
+  const r = o.rng();
+  let line: string;
+  if (r < 0.06) line = `${mdLine([label, ...cells.map(() => '')])}\n${mdLine(['', ...cells])}`; // label alone, numbers below
+  else if (r < 0.14) line = mdLine(['', label, ...cells]); // shifted by a leading empty cell
+  else if (r < 0.2 && cells.includes('')) { // an empty cell lost
+    const k = cells.indexOf('');
+    line = mdLine([label, ...cells.slice(0, k), ...cells.slice(k + 1)]);
+  } else line = mdLine([label, ...cells]);
+  const after = o.rng();
+  const page = 2 + Math.floor(o.rng() * 20);
+  if (after < 0.04) line += `\n${page}`; // a page number
+  else if (after < 0.07) line += `\n- ${page} -`;
+  else if (after < 0.1) line += `\n${mdLine(Array.from({ length: cells.length + 1 }, (_, i) => `列${i + 1}`))}\n${mdRule(cells.length + 1)}`; // a new block
+  return line;
+}
+
 /** A header line: the column labels right-aligned over their columns. */
 function fixedHeader(first: string, labels: string[]): string {
   return padEnd(first, LABEL_WIDTH) + labels.map((l) => padStart(l, CELL_WIDTH)).join('');
@@ -181,7 +209,8 @@ function renderActive(t: TableDef, cells: Record<string, number>, o: RenderOpts)
       caption = r.caption!;
       out.push(caption);
       const head = [t.labelHeader ?? '', ...cols.map((c) => c.label)];
-      out.push(o.form === 'fixed' ? fixedHeader(head[0], head.slice(1)) : head.join(o.form === 'lines' ? '\n' : o.form === 'pipes' ? ' | ' : ' '));
+      if (o.form === 'markdown') out.push(mdLine(head), mdRule(head.length));
+      else out.push(o.form === 'fixed' ? fixedHeader(head[0], head.slice(1)) : head.join(o.form === 'lines' ? '\n' : o.form === 'pipes' ? ' | ' : ' '));
     }
     // money and signed cells are never blanked: a blank there is not a 0 one can tell apart
     out.push(renderRow(r.label, cols.map((c) => cells[`active.${r.key}.${c.key}`]), o, cols.map((c) => !c.money && !c.signed)));
@@ -197,10 +226,24 @@ function renderRequests(t: TableDef, cells: Record<string, number>, o: RenderOpt
   if (o.form === 'fixed') {
     out.splice(0, out.length, t.note ?? '', fixedHeader(outer, [org]), fixedHeader('', t.columns.map((c) => c.label)));
   }
+  if (o.form === 'markdown') {
+    // the header over three markdown rows, its words split where the cells were narrow
+    const split = (l: string) => (l.length > 3 ? [l.slice(0, 2), l.slice(2)] : [l, '']);
+    const orgCols = t.columns.filter((c) => c.parent === org);
+    out.splice(0, out.length,
+      mdLine([t.note ?? '', outer, ...t.columns.slice(1).map(() => '')]), mdRule(t.columns.length + 1),
+      mdLine(['', t.columns[0].label, org, ...orgCols.slice(1).map(() => ''), t.columns[t.columns.length - 1].label]),
+      mdLine(['', '', ...orgCols.map((c) => split(c.label)[0]), '']),
+      mdLine(['', '', ...orgCols.map((c) => split(c.label)[1]), '']));
+  }
   for (const r of t.rows) {
     const label = `${r.numbering ?? ''}${r.label}`;
     // a merged group cell's text comes out one character per line
-    if (r.group) { out.push(o.form === 'fixed' && o.rng() < 0.5 ? [...label].join('\n') : label); continue; }
+    if (r.group) {
+      if (o.form === 'markdown') out.push(mdLine([label, ...t.columns.map(() => '')]));
+      else out.push(o.form === 'fixed' && o.rng() < 0.5 ? [...label].join('\n') : label);
+      continue;
+    }
     const vals = t.columns.map((c) => cells[`requests.${r.key}.${c.key}`]);
     out.push(renderRow(label, vals, o, t.columns.map(() => true)));
   }
@@ -212,6 +255,13 @@ function renderReview(t: TableDef, cells: Record<string, number>, o: RenderOpts)
     ...Array(2).fill(['结果维持', '结果纠正', '其他结果', '尚未审结', '总计']).flat()];
   const vals = t.rows.flatMap((g) => t.columns.map((c) => cells[`review_litigation.${g.key}.${c.key}`]));
   const head = o.form === 'pipes' ? [header.join(' | ')] : o.form === 'lines' ? header : [header.join(' ')];
+  if (o.form === 'markdown') {
+    const cells = vals.map((v) => written(v, o, true));
+    const groups = mdLine(['行政复议', ...Array(4).fill(''), '行政诉讼', ...Array(9).fill('')]);
+    const sub = mdLine([...Array(5).fill(''), '未经复议直接起诉', ...Array(4).fill(''), '复议后起诉', ...Array(4).fill('')]);
+    const labels = mdLine(t.rows.flatMap(() => t.columns.map((c) => c.label)));
+    return [groups, mdRule(15), sub, labels, mdLine(cells)];
+  }
   if (o.form === 'fixed') {
     // the three header rows over their columns, the numbers right-aligned under the last one
     const w = 10;
