@@ -64,6 +64,14 @@ test('version: strong markers, mixed markers, the year fallback, pre-2019', () =
   assert.equal(detectVersion('统计指标 计量单位 同意公开答复数', null).template, 'pre2019');
 });
 
+test('version: a report on 2018 or before is pre-2019 unless the 2019 tables are there', () => {
+  // one new-template word in the old table (or the prose) does not make a 2019-template report
+  assert.equal(detectVersion('主动公开政府信息数 本年新制作数量 12 依申请公开', 2018).template, 'pre2019');
+  assert.equal(detectVersion('本年度办理结果 说明', 2017).template, 'pre2019');
+  // the 2019 tables themselves (late filers used the new template)
+  assert.equal(detectVersion('本年新制作数量 本年新公开数量 对外公开总数量 本年度办理结果 结转下年度继续办理', 2018).template, '2019');
+});
+
 test('meta: title agency, year, labelled publication date; self-references are not agencies', () => {
   const m = extractMeta('首页\n北京市朝阳区人民政府2021年政府信息公开工作年度报告\n发布日期：2022-01-20\n');
   assert.deepEqual(m, { agency: '北京市朝阳区人民政府', year: 2021, published: '2022-01-20' });
