@@ -65,3 +65,23 @@ test('markdown: rule rows, generic block headers and page numbers inside a table
   for (const path of requestCells(g.cells)) assert.deepEqual(seen(cellOf(r, path)), seen(cellOf(base, path)), path);
   for (const path of requestCells(g.cells)) assert.equal(cellOf(r, path).value, g.cells[path], path);
 });
+
+test('table 四 as a bare line of 15 numbers, its header lost: read when the group totals prove it, else absent', () => {
+  const g = generateReport(mulberry32(5), { form: 'spaces', size: 'large', blankShare: 0, version: '2021' });
+  const lines = g.text.split('\n');
+  const h = lines.findIndex((l) => l.startsWith('四、政府'));
+  assert.match(lines[h + 1], /行政复议/);
+  lines.splice(h + 1, 1); // the header was a picture
+  const r = parseReport(lines.join('\n'));
+  assert.ok(r.tables.review_litigation, 'table 四 read');
+  for (const path of Object.keys(g.cells).filter((p) => p.startsWith('review_litigation.'))) {
+    assert.equal(cellOf(r, path).value, g.cells[path], path);
+  }
+  // the same line with one total off: no proof it is the table
+  const nums = lines[h + 1].trim().split(/\s+/).map(Number);
+  nums[4] += 1;
+  lines[h + 1] = ` ${nums.join(' ')}`;
+  const broken = parseReport(lines.join('\n'));
+  assert.equal(broken.tables.review_litigation, null);
+  assert.ok(broken.findings.some((f) => f.rule === 'table.absent' && f.message.includes('四、')));
+});

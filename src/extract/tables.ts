@@ -4,7 +4,7 @@
 import type { Cell, Finding, Report, Span, TableCells, TemplateVersion } from '../types.js';
 import { columnsOf, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
 import { locateRows, locateSingleLine, type LocatedTable } from '../locate/rows.js';
-import { requiredItems, type ValueItem } from '../locate/tokens.js';
+import { requiredItems, valueItems, type ValueItem } from '../locate/tokens.js';
 import { alignByColumns } from '../locate/columns.js';
 import { solveTable, type SourceLine } from '../solve/table.js';
 import { msg } from '../check/messages.js';
@@ -347,8 +347,36 @@ function limitsOf(table: TableDef, cells: string[]): (number | undefined)[] {
   });
 }
 
+/**
+ * Table 四 printed as a bare line of its numbers under the section heading, the header lost (a
+ * picture, a dropped line): taken only when a line holds exactly as many numbers as the table has
+ * cells, each set off by spaces, and they satisfy every one of the table's own rules (the group
+ * totals) — without that proof the table is absent.
+ */
+function bareLine(text: string, region: Span, table: TableDef, rules: LinearRule[]): ReturnType<typeof locateSingleLine> | null {
+  const cells = table.rows.flatMap((g) => table.columns.map((c) => `${table.key}.${g.key}.${c.key}`));
+  const own = rules.filter((r) => r.terms.every((t) => cells.includes(t.cell)));
+  if (!own.length) return null;
+  for (let start = region[0]; start < region[1];) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 || nl > region[1] ? region[1] : nl;
+    const items = valueItems(text, start, end);
+    const nums = items.filter((it) => it.kind === 'num');
+    if (nums.length === cells.length && items.length === nums.length && nums.every((it) => it.kind === 'num' && !it.decimal && !it.negative)
+      && /^[\s\d]*$/.test(text.slice(start, end))) {
+      const value = new Map(cells.map((c, i) => [c, Number((nums[i] as { digits: string }).digits)]));
+      if (own.every((r) => r.terms.reduce((s, t) => s + t.coef * value.get(t.cell)!, 0) === 0)) {
+        return { values: [start, end], items, headerFound: true, headerComplete: false };
+      }
+    }
+    start = end + 1;
+  }
+  return null;
+}
+
 function extractSingleLine(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], evidence?: Map<string, number>): TableCells | null {
-  const line = locateSingleLine(text, region, table);
+  const found = locateSingleLine(text, region, table);
+  const line = found.headerFound ? found : bareLine(text, region, table, rules) ?? found;
   // No number after the header: a table of empty cells when its whole header is there as text
   // (every cell blank, 0 — spec §6.5), else the table is missing (a picture, or only prose).
   const noNumbers = !line.items.some((it) => it.kind === 'num');
