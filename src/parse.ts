@@ -8,6 +8,8 @@ import { decodeBytes, normalizeText } from './normalize/index.js';
 import { detectFormat } from './decode/detect.js';
 import { DEFAULT_LIMITS, type DecodeLimits, type DecodedDocument } from './decode/types.js';
 import { decodeDocx, decodeHtml, decodeLegacyDoc, decodePdf } from './decode/index.js';
+import { decodePdfIsolated } from './decode/pdf-worker.js';
+import { isMainThread } from 'node:worker_threads';
 import { locateSections, type SectionHit } from './locate/sections.js';
 import { detectVersion } from './locate/version.js';
 import { extractMeta } from './meta/meta.js';
@@ -60,7 +62,10 @@ export async function parseDocument(input: Uint8Array, options: ParseOptions = {
   const limits = limitsOf(options);
   checkSize(input.byteLength, limits.maxBytes);
   const format = detectFormat(input);
-  const decoded = format === 'pdf' ? await decodePdf(input, limits) : decodeSync(input, format, limits);
+  // On the main thread pdf.js runs in a thread of its own with a hard deadline (it can block for
+  // minutes and reject in the background); a worker thread is already owned by a pool that does so.
+  const pdf = isMainThread ? decodePdfIsolated : decodePdf;
+  const decoded = format === 'pdf' ? await pdf(input, limits) : decodeSync(input, format, limits);
   return parseDecoded(decoded, input, options);
 }
 
