@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Hono, type Context } from 'hono';
-import { parseDocument } from '../parse.js';
+import { defaultParsePool, type UploadParsePool } from './parse-pool.js';
 import { InputError, type TemplateVersion } from '../types.js';
 import { TEMPLATES } from '../template/index.js';
 import { DEFAULT_WEB_DIR, loadAssets, type Asset } from './assets.js';
@@ -35,6 +35,8 @@ export interface ServerDeps {
   allowedHosts?: string[];
   /** The corpus store (src/store/: PGlite or PostgreSQL). Without it the corpus routes answer 503. */
   store?: Db;
+  /** Where uploads are parsed (worker threads with a deadline; default: one pool per process). */
+  parsePool?: UploadParsePool;
   /** Where internal errors are logged (default console.error). */
   log?: (message: string, err?: unknown) => void;
 }
@@ -250,7 +252,7 @@ export function createApp(deps: ServerDeps = {}): Hono {
     if (upload.bytes.byteLength === 0) throw emptyFile();
     const kind = sniffUnsupported(upload.bytes);
     if (kind) throw new HttpError(415, 'unsupported_type', `不支持的文件类型：${kind}；请上传文本、HTML、DOCX 或 PDF 格式的报告 / unsupported file type; send text, HTML, DOCX or PDF`);
-    const report = await parseDocument(upload.bytes, { path: upload.name ?? 'upload', includeText: true, maxBytes: limit });
+    const report = await (deps.parsePool ?? defaultParsePool()).parse(upload.bytes, { path: upload.name ?? 'upload', includeText: true, maxBytes: limit });
     return c.json(report);
   });
 

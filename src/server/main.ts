@@ -15,6 +15,10 @@ import { createApp, DEFAULT_UPLOAD_LIMIT } from './app.js';
 import { DEFAULT_WEB_DIR } from './assets.js';
 import { openDb, StoreError, type Db } from '../store/db.js';
 import { collectPaths, ingest } from '../store/ingest.js';
+import { installProcessGuard } from '../guard.js';
+
+// An error nobody handled is logged and the server goes on serving.
+installProcessGuard();
 
 function fail(message: string): never {
   process.stderr.write(`gongkai: ${message}\n`);
