@@ -88,7 +88,7 @@ function decodeSync(bytes: Uint8Array, format: ReturnType<typeof detectFormat>, 
     case 'pdf': throw new InputError('PDF 需要异步解析 / PDF needs parseDocument', 'async_needed');
     default: {
       const d = decodeBytes(bytes);
-      return { format: 'text', encoding: d.encoding, text: d.text };
+      return { format: 'text', encoding: d.encoding, text: d.text, ...(d.replaced ? { findings: [msg.encodingDamaged(d.replaced)] } : {}) };
     }
   }
 }
@@ -100,7 +100,7 @@ export function parseDecoded(decoded: DecodedDocument, bytes: Uint8Array, option
   const norm = normalizeText(decoded.text);
   const text = norm.text;
 
-  const findings: Finding[] = [...(decoded.findings ?? [])];
+  const findings: Finding[] = [...(decoded.findings ?? []), ...(norm.mojibakeStopped ? [msg.mojibakeBudget()] : [])];
   const template0 = TEMPLATES['2021'];
   const sections = locateSections(text, template0.sections);
   const meta = extractMeta(text);

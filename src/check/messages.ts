@@ -140,4 +140,14 @@ export const msg = {
     rule: 'meta.year_unknown', severity: 'warning',
     message: '无法确定报告年度 / the year reported on could not be determined', cells: [],
   }),
+  encodingDamaged: (replaced: number): Finding => ({
+    rule: 'encoding.damaged', severity: 'warning',
+    message: `文本中有 ${replaced} 处字节不是有效的 UTF-8（文件局部损坏），已替换为 �，其余内容照常读取 / ${replaced} invalid UTF-8 byte sequence(s) (local damage) replaced by �; the rest was read as usual`,
+    cells: [],
+  }),
+  mojibakeBudget: (): Finding => ({
+    rule: 'normalize.mojibake_budget', severity: 'warning',
+    message: '乱码过多，只修复了前面的部分，其余乱码保持原样 / too much mojibake: only the first runs were repaired, the rest is left as it stands',
+    cells: [],
+  }),
 };
