@@ -15,10 +15,11 @@ import pg from 'pg';
 import { copyLines, pgArray } from './copy.js';
 import { migrate } from './migrations.js';
 import { LockBusyError, takeLock } from './lock.js';
+import { checkIntegrity } from './integrity.js';
 
 /** A store that cannot be opened or used (not ours, in use, missing, newer): the CLI prints the message and exits 2. */
 export class StoreError extends Error {
-  constructor(message: string, readonly code: 'missing' | 'not_ours' | 'in_use' | 'newer' | 'connect' | 'bad_option') {
+  constructor(message: string, readonly code: 'missing' | 'not_ours' | 'in_use' | 'newer' | 'connect' | 'bad_option' | 'corrupt') {
     super(message);
     this.name = 'StoreError';
   }
@@ -92,6 +93,11 @@ export async function openDb(opts: OpenOptions = {}): Promise<Db> {
   } catch (err) {
     await db.close().catch(() => undefined);
     throw err;
+  }
+  const problem = await checkIntegrity(db);
+  if (problem) {
+    await db.close().catch(() => undefined);
+    throw new StoreError(`语料库已损坏（${db.location}）：${problem.message}；未作任何改动，请从备份恢复或重新导入 / the corpus store is damaged; nothing was changed: restore a backup or ingest again`, 'corrupt');
   }
   return db;
 }

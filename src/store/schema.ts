@@ -178,6 +178,23 @@ alter table reports alter column report type json using report::json;
 alter table report_versions alter column report type json using report::json;
 create index bodies_own_place on bodies ((region_parts[cardinality(region_parts)]))`,
   },
+  {
+    // The store's own count of its reports, kept by the database in the same transaction as
+    // every insert, delete and truncate (statement triggers: one update per statement, not per
+    // row). integrity.ts compares it with the table on open: a reports file cut short or
+    // emptied outside PostgreSQL shows as fewer rows than were committed.
+    id: 3,
+    name: 'manifest',
+    sql: `
+create table manifest (tbl text primary key, n bigint not null);
+insert into manifest (tbl, n) select 'reports', count(*) from reports;
+create function manifest_added() returns trigger language plpgsql as $$ begin update manifest set n = n + (select count(*) from added) where tbl = TG_TABLE_NAME; return null; end $$;
+create function manifest_removed() returns trigger language plpgsql as $$ begin update manifest set n = n - (select count(*) from removed) where tbl = TG_TABLE_NAME; return null; end $$;
+create function manifest_emptied() returns trigger language plpgsql as $$ begin update manifest set n = 0 where tbl = TG_TABLE_NAME; return null; end $$;
+create trigger reports_manifest_insert after insert on reports referencing new table as added for each statement execute function manifest_added();
+create trigger reports_manifest_delete after delete on reports referencing old table as removed for each statement execute function manifest_removed();
+create trigger reports_manifest_truncate after truncate on reports for each statement execute function manifest_emptied()`,
+  },
 ];
 
 /** The newest schema this code knows. A database with a later migration was made by a newer gongkai. */
