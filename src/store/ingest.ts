@@ -159,7 +159,7 @@ export class ParsePool {
   private timer: NodeJS.Timeout;
   private nextId = 1;
 
-  constructor(readonly size: number, private init: WorkerInit, readonly depth = 4, private timeoutMs = 300_000) {
+  constructor(readonly size: number, private init: WorkerInit, readonly depth = 4, private timeoutMs = DEFAULT_INGEST_TIMEOUT_MS) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
     this.timer = setInterval(() => this.watch(), Math.min(5000, Math.max(50, timeoutMs / 4)));
     this.timer.unref();
@@ -453,7 +453,7 @@ export interface IngestOptions {
   batch?: number;
   /** Parse files that failed before although unchanged. */
   retryFailed?: boolean;
-  /** A file taking longer than this to parse fails (default 300 s). */
+  /** A file taking longer than this to parse fails (default 60 s: the PDF decoder's own limit; a real report takes about a second). */
   timeoutMs?: number;
   maxBytes?: number;
   onProgress?: (p: IngestProgress) => void;
@@ -462,6 +462,9 @@ export interface IngestOptions {
   /** A bulk load into PGlite builds the cells key at the end (`start`, then `done` with its seconds). */
   onIndex?: (phase: 'start' | 'done', seconds?: number) => void;
 }
+
+/** A file taking longer than this to parse fails (was 300 s; a real report parses in about a second). */
+export const DEFAULT_INGEST_TIMEOUT_MS = 60_000;
 
 const errCode = (err: unknown) => (err as { code?: string })?.code;
 
@@ -552,7 +555,7 @@ class Run {
 
   startPool(known: string[], files: number) {
     const size = Math.max(1, Math.min(this.opts.workers ?? defaultWorkers(this.db), Math.max(1, files)));
-    this.pool = new ParsePool(size, { known, filesDir: this.db.filesDir, maxBytes: this.opts.maxBytes, cellIds: this.db.copyText ? [...this.db.cellIds] : null }, 32, this.opts.timeoutMs ?? 300_000);
+    this.pool = new ParsePool(size, { known, filesDir: this.db.filesDir, maxBytes: this.opts.maxBytes, cellIds: this.db.copyText ? [...this.db.cellIds] : null }, 32, this.opts.timeoutMs ?? DEFAULT_INGEST_TIMEOUT_MS);
   }
 
   async stopPool() {
