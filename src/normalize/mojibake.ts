@@ -717,11 +717,11 @@ function findUtf8AsGbk(text: string, out: MojibakeRepair[]): void {
 const MARKER = /[?\ufffd]/g;
 
 /**
- * Beam searches one document may run. A damaged page has a few dozen runs (seed003: 10); random
+ * Beam searches one document may run (each some milliseconds). A damaged page has a few runs (seed003: 10); random
  * bytes read as GBK have one every few characters, and searching them all took a minute on 1 MB.
  * Past the budget the rest is left as it stands and the caller says so.
  */
-export const MAX_SEARCHES = 256;
+export const MAX_SEARCHES = 64;
 
 export interface MojibakeBudget {
   searches: number;
