@@ -87,8 +87,9 @@ const MUTATIONS: Record<string, Mutation> = {
   spaces: (b, r) => insertAt(b, somewhere(r, b), ascii(' '.repeat(int(r, 1000, 100_000)))),
   newlines: (b, r) => insertAt(b, somewhere(r, b), ascii(pick(r, ['\n', '\r\n', '\n \n', '\t\n']).repeat(int(r, 1000, 100_000)))),
   ideographicSpaces: (b, r) => insertAt(b, somewhere(r, b), ascii('\u3000'.repeat(int(r, 1000, 40_000)))),
-  digits: (b, r) => insertAt(b, somewhere(r, b), ascii(pick(r, ['9', '1 ', '0|', '12345.']).repeat(int(r, 1000, 60_000)))),
-  repeatLines: (b, r) => { const s = Buffer.from(b).toString('utf8'); const lines = s.split('\n'); const l = pick(r, lines); return ascii(s + ('\n' + l).repeat(int(r, 100, 3000))); },
+  digits: (b, r) => { const unit = pick(r, ['9', '1 ', '0|', '12345.']); return insertAt(b, somewhere(r, b), ascii(unit.repeat(Math.ceil(int(r, 1000, 40_000) / unit.length)))); },
+  // (a line repeated up to about 2 MB: the size of a large real page, not of a denial of service)
+  repeatLines: (b, r) => { const s = Buffer.from(b).toString('utf8'); const lines = s.split('\n'); const l = pick(r, lines).slice(0, 2000); return ascii(s + ('\n' + l).repeat(Math.min(int(r, 100, 3000), Math.floor(2_000_000 / (l.length + 1))))); },
   shuffleLines: (b, r) => { const lines = Buffer.from(b).toString('utf8').split('\n'); for (let i = lines.length - 1; i > 0; i--) { const j = int(r, 0, i); [lines[i], lines[j]] = [lines[j], lines[i]]; } return ascii(lines.join('\n')); },
   deepHtml: (b, r) => { const tag = pick(r, ['<div>', '<span>', '<table><tr><td>', '<p><b>', '<ul><li>']); const n = int(r, 1000, 50_000); return insertAt(b, somewhere(r, b), ascii(tag.repeat(n))); },
   spans: (b, r) => insertAt(b, somewhere(r, b), ascii(`<table>${`<tr><td rowspan="${int(r, 1, 1e9)}" colspan="${int(r, 1, 1e6)}">1</td><td colspan="${int(r, 1, 65535)}">2</td></tr>`.repeat(int(r, 10, 2000))}</table>`)),
