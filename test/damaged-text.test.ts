@@ -111,3 +111,19 @@ describe('the mojibake search has a budget', () => {
     assert.ok(MAX_SEARCHES - budget.searches < 50, `${MAX_SEARCHES - budget.searches} searches`);
   });
 });
+
+describe('what is not a report', () => {
+  const notAReport = (e: unknown) => (e as { code?: string }).code === 'not_a_report' && / \/ not an annual report/.test((e as Error).message);
+
+  test('prose that only mentions an annual report, and a notice about writing one, are refused', () => {
+    assert.throws(() => parseReport('本文介绍了如何阅读政府信息公开工作年度报告。今天天气晴朗，气温二十度。'), notAReport);
+    assert.throws(() => parseReport('关于印发2021年政府信息公开工作年度报告编写要求的通知\n各单位：请按时报送。'), notAReport);
+  });
+
+  test('a title on its own line is a report whose tables are absent (with the reason), not a refusal', () => {
+    const r = parseReport('某某县人民政府2021年政府信息公开工作年度报告\n今年的表格见附件。');
+    assert.equal(r.meta.year, 2021);
+    assert.deepEqual(r.tables, { active: null, requests: null, review_litigation: null });
+    assert.equal(r.findings.filter((f) => f.rule === 'table.absent').length, 3);
+  });
+});
