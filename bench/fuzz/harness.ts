@@ -19,7 +19,7 @@ export interface FuzzOptions {
   deadlineMs?: number;
   /** The library's own time limit per document (limits.timeoutMs; default 2000). */
   budgetMs?: number;
-  onProgress?: (done: number, n: number) => void;
+  onProgress?: (done: number, n: number, sofar: FuzzSummary) => void;
 }
 
 export interface FuzzSummary {
@@ -102,7 +102,8 @@ export async function runFuzz(opts: FuzzOptions = {}): Promise<FuzzSummary> {
         s.peakRssMb = Math.max(s.peakRssMb, Math.round(answer.rss / 1048576));
       }
       done++;
-      opts.onProgress?.(done, n);
+      s.seconds = Math.round((Date.now() - started) / 100) / 10;
+      opts.onProgress?.(done, n, s);
     }
     if (child) {
       const c: ChildProcess = child;

@@ -13,10 +13,10 @@ const n = arg('n', 20_000);
 let last = 0;
 const summary = await runFuzz({
   seed: arg('seed', 1), n, from: arg('from', 0), parallel: arg('parallel', 2), deadlineMs: arg('deadline', 5000), budgetMs: arg('budget', 2000),
-  onProgress: (done) => {
+  onProgress: (done, _n, s) => {
     if (done - last >= 1000 || done === n) {
       last = done;
-      process.stderr.write(`  ${done}/${n}\n`);
+      process.stderr.write(`  ${done}/${n} in ${s.seconds} s: crashes ${s.crashes.length}, hangs ${s.hangs.length}, internal ${s.internal.length}, slowest ${s.slowest?.ms ?? 0} ms (${s.slowest?.name ?? '-'}), peak ${s.peakRssMb} MB\n`);
     }
   },
 });
