@@ -20,6 +20,8 @@ const crash = (err: unknown) => {
 };
 process.on('uncaughtException', crash);
 process.on('unhandledRejection', crash);
+// the harness gone (killed, interrupted): so is this child, whatever thread it still has running
+process.on('disconnect', () => process.exit(0));
 
 process.on('message', async (task: ChildTask) => {
   current = task.i;
