@@ -36,11 +36,12 @@ export const DEFAULT_MAX_BYTES = DEFAULT_LIMITS.maxBytes;
 const EMPTY_TABLES: Report['tables'] = { active: null, requests: null, review_litigation: null };
 
 /**
- * A title line that marks a text as an annual report even when its sections were not found: a
- * line ending in the title words (…政府信息公开工作年度报告). Prose that only mentions such a
- * report (…年度报告。, …年度报告编写要求的通知) is not one.
+ * A title that marks a text as an annual report even when its sections were not found: the title
+ * words (…政府信息公开工作年度报告) ending a line or set off by a space (a heading may follow on
+ * a flattened page). Prose that only mentions such a report (…年度报告。, …年度报告编写要求的通知)
+ * is not one.
  */
-const REPORT_TITLE = /(?:^|\n)[^\n。]{0,60}(?:政府信息公开|政务公开|信息公开)[^\n。]{0,10}年度?报告[ \t\u3000)）]*(?:\n|$)/;
+const REPORT_TITLE = /(?:政府信息公开|政务公开|信息公开)[^\n。]{0,10}年度?报告[)）]*(?:[ \t\u3000]|\n|$)/;
 
 /**
  * Parse a report given as bytes or text, synchronously: plain text (any encoding), HTML and

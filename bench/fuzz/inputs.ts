@@ -140,7 +140,7 @@ const MADE: Record<string, (r: Rand) => Uint8Array> = {
     .repeat(int(r, 1000, 100_000))}${pick(r, ['', 'x', '发布时间', '2021年'])}`),
   proseMention: (r) => ascii(`本文介绍了如何阅读政府信息公开工作年度报告。${'今天天气晴朗。'.repeat(int(r, 1, 500))}`),
   emptyTemplate: () => ascii('某某县人民政府2021年政府信息公开工作年度报告\n一、总体情况\n二、主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n五、存在的主要问题及改进情况\n六、其他需要报告的事项\n'),
-  zipBomb: (r) => { const n = int(r, 16, 48) * 1024 * 1024; return zipOf(deflateZeros(n), r() < 0.5 ? n : 2048); },
+  zipBomb: (r) => { const n = int(r, 17, 48) * 1024 * 1024; return zipOf(deflateZeros(n), r() < 0.5 ? n : 2048); },
   nestedQ: (r) => nestedQPdf(r() < 0.9 ? int(r, 10, 2000) : int(r, 10_000, 30_000)),
   pdfManyOps: (r) => makePdf(`BT /F1 10 Tf ${'40 800 Td (1 2 3) Tj '.repeat(int(r, 100, 20_000))} ET`),
   pdfBadStream: (r) => makePdf(Uint8Array.from({ length: int(r, 10, 5000) }, () => int(r, 0, 255)).reduce((s, c) => s + String.fromCharCode(c), '')),
