@@ -2,7 +2,7 @@
 // on open with one line, rather than read as if it were fine — an export of reports without
 // cells, a corpus check over nothing.
 //
-//   reports   the count the database keeps of its committed reports (`manifest`, migration 3)
+//   reports   the count the database keeps of its committed reports (`manifest`, migration 5)
 //             against the rows the table yields;
 //   cells     the oldest and the newest reports that have cells: their rows in `cells` against
 //             `reports.cell_count` (a file cut short loses its last pages — the newest reports —
