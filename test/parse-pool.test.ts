@@ -34,7 +34,7 @@ describe('uploads parsed in the pool', () => {
       });
     });
     let settled = false;
-    const upload = fetch(`${base}/api/parse?name=stuck.pdf`, { method: 'POST', body: new Blob([new Uint8Array(STUCK_PDF)]), headers: { 'content-type': 'application/pdf' } })
+    const upload = fetch(`${base}/api/parse?name=stuck.pdf`, { method: 'POST', body: new Blob([new Uint8Array(STUCK_PDF)]), headers: { 'content-type': 'application/pdf', origin: base } })
       .finally(() => { settled = true; });
     // wait (by events, not by time) until a pool thread has the upload
     while (pool.stats().busy === 0) await new Promise((r) => setImmediate(r));
@@ -43,7 +43,7 @@ describe('uploads parsed in the pool', () => {
     assert.equal(((await health.json()) as { status: string }).status, 'ok');
     assert.equal(settled, false, 'health answered while the hostile upload was still being parsed');
     // another upload is parsed by the other thread meanwhile
-    const other = await fetch(`${base}/api/parse?name=seed.txt`, { method: 'POST', body: new Blob([SEED]), headers: { 'content-type': 'text/plain' } });
+    const other = await fetch(`${base}/api/parse?name=seed.txt`, { method: 'POST', body: new Blob([SEED]), headers: { 'content-type': 'text/plain', origin: base } });
     assert.equal(other.status, 200);
     assert.equal(settled, false, 'a second upload was answered while the first still ran');
     const res = await upload;
@@ -52,7 +52,7 @@ describe('uploads parsed in the pool', () => {
     assert.equal(body.error.code, 'timeout');
     assert.match(body.error.message, /超时.* \/ .*timed out/);
     // the stuck thread was terminated and replaced: the next upload is parsed
-    const again = await fetch(`${base}/api/parse?name=seed.txt`, { method: 'POST', body: new Blob([SEED]), headers: { 'content-type': 'text/plain' } });
+    const again = await fetch(`${base}/api/parse?name=seed.txt`, { method: 'POST', body: new Blob([SEED]), headers: { 'content-type': 'text/plain', origin: base } });
     assert.equal(again.status, 200);
     assert.equal(((await again.json()) as { meta: { year: number } }).meta.year, 2021);
   });
