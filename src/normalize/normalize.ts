@@ -12,7 +12,7 @@
 //   5. t2s                traditional → simplified, one character for one (OpenCC)
 //   6. cruft              pipe lines and runs, 【关闭窗口】, 字号:大 中 小, 点击数:12, page footers
 
-import { findMojibake, t2s, TRADITIONAL } from './mojibake.js';
+import { findMojibake, MAX_SEARCHES, t2s, TRADITIONAL } from './mojibake.js';
 
 import type { Repair } from '../types.js';
 export type { Repair };
@@ -27,6 +27,8 @@ export interface NormalizedText {
   repairs: Repair[];
   /** True when traditional characters were converted. */
   traditional: boolean;
+  /** Present when the mojibake search stopped at its budget: later runs were left unrepaired. */
+  mojibakeStopped?: true;
 }
 
 interface Edit {
@@ -206,7 +208,8 @@ export function normalizeText(original: string): NormalizedText {
   if (t.text.includes('\r')) pass(matches(LINE_END, t.text).map((e) => ({ ...e, replacement: '\n' })));
 
   // 2. mojibake
-  const moj = findMojibake(t.text);
+  const budget = { searches: MAX_SEARCHES, stopped: false };
+  const moj = findMojibake(t.text, budget);
   if (moj.length) {
     const before = t.text;
     const spans = pass(moj);
@@ -263,5 +266,5 @@ export function normalizeText(original: string): NormalizedText {
   }
 
   repairs.sort((a, b) => a.span[0] - b.span[0]);
-  return { original, text: t.text, toOriginal: t.map, repairs, traditional };
+  return { original, text: t.text, toOriginal: t.map, repairs, traditional, ...(budget.stopped ? { mojibakeStopped: true as const } : {}) };
 }

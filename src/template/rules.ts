@@ -15,7 +15,7 @@ import { cellPath, outcomeRowsOf, TABLES_2021, tableName, type CellPath } from '
 export const TOLERANCE = 1e-9;
 
 /** Which stage decides a rule: where to look for the code that evaluates it. */
-export type RuleStage = 'decode' | 'parse' | 'extract' | 'solve' | 'check' | 'corpus';
+export type RuleStage = 'decode' | 'normalize' | 'parse' | 'extract' | 'solve' | 'check' | 'corpus';
 
 /** Message parameters: the values a message is rendered from (keys and numbers, never labels). */
 export type Params = Record<string, unknown>;
@@ -388,6 +388,18 @@ export const RULES = {
   'requests.extra_subtotal': extraSubtotal,
   'active.extra_subtotal': extraSubtotal,
   'review_litigation.extra_subtotal': extraSubtotal,
+
+  // normalize
+  'encoding.damaged': decl({
+    severity: 'warning', stage: 'normalize',
+    zh: (p: { replaced: number }) => `文本中有 ${p.replaced} 处字节不是有效的 UTF-8（文件局部损坏），已替换为 �，其余内容照常读取`,
+    en: (p: { replaced: number }) => `${p.replaced} invalid UTF-8 byte sequence(s) (local damage) replaced by �; the rest was read as usual`,
+  }),
+  'normalize.mojibake_budget': decl({
+    severity: 'warning', stage: 'normalize',
+    zh: () => '乱码过多，只修复了前面的部分，其余乱码保持原样',
+    en: () => 'too much mojibake: only the first runs were repaired, the rest is left as it stands',
+  }),
 
   // tables: the solver
   'solve.prose_evidence': decl({
