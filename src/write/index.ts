@@ -1,0 +1,32 @@
+// Writers: a report JSON → the report as a document (.docx, HTML, plain text), drawn from one
+// document model (document.ts) so every format says the same thing.
+
+import { buildDocument, readRenderInput, type RenderInput, type ReportDocument } from './document.js';
+import { renderDocx } from './docx.js';
+import { renderHtml } from './html.js';
+import { renderText } from './text.js';
+
+export { buildDocument, readRenderInput, type RenderInput, type ReportDocument, type UndecidedCell } from './document.js';
+export { renderDocx } from './docx.js';
+export { renderHtml } from './html.js';
+export { renderText } from './text.js';
+
+export const FORMATS = ['docx', 'html', 'text'] as const;
+export type OutputFormat = (typeof FORMATS)[number];
+
+/** The document in one format: bytes for .docx, UTF-8 text for the others. */
+export async function renderDocument(doc: ReportDocument, format: OutputFormat): Promise<Uint8Array> {
+  if (format === 'docx') return renderDocx(doc);
+  return Buffer.from(format === 'html' ? renderHtml(doc) : renderText(doc), 'utf8');
+}
+
+/** A report (its JSON already checked by readRenderInput, or a parsed Report) → the document and its bytes. */
+export async function renderReport(input: RenderInput, format: OutputFormat): Promise<{ doc: ReportDocument; bytes: Uint8Array }> {
+  const doc = buildDocument(input);
+  return { doc, bytes: await renderDocument(doc, format) };
+}
+
+/** From JSON text: checked first, so bad input is an InputError before anything is drawn. */
+export async function renderReportJson(json: string, format: OutputFormat) {
+  return renderReport(readRenderInput(json), format);
+}
