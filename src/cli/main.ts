@@ -1,6 +1,7 @@
 // The `gongkai` command line.
 //   gongkai parse [--json] FILE...   contract JSON (JSON Lines for several files; - reads stdin)
 //   gongkai check FILE...            tables and findings for people; exit 1 on error findings
+//   gongkai report render ...        a report JSON as .docx / HTML / text (report.ts)
 // Exit codes: 0 ok, 1 error-level findings (check), 2 an input could not be read.
 
 import { readFile, stat } from 'node:fs/promises';
@@ -11,13 +12,15 @@ import { makeStyle, renderCheck } from './render.js';
 const USAGE = `用法 / usage:
   gongkai parse [--json] [--text] FILE...   输出报告 JSON（多个文件为 JSON Lines；- 表示标准输入）
   gongkai check FILE...                     以表格形式显示报告并列出问题（有错误时退出码为 1）
+  gongkai report render --format docx|html|text FILE.json [--out PATH]
+                                            由报告 JSON 生成 .docx / HTML / 纯文本报告（有未确定的单元格时退出码为 1）
 选项 / options:
   --max-bytes N    最大输入字节数（默认 ${DEFAULT_MAX_BYTES}）
   --text           在 JSON 中附上规范化文本（span 所指）
   --ocr            扫描件 PDF 用文字识别（需要 pdftoppm、tesseract 和 chi_sim）
-退出码 / exit codes: 0 正常, 1 有错误级问题 (check), 2 输入无法读取`;
+退出码 / exit codes: 0 正常, 1 有错误级问题 (check) 或未确定的单元格 (report render), 2 输入无法读取`;
 
-async function readInput(path: string, maxBytes: number): Promise<Uint8Array> {
+export async function readInput(path: string, maxBytes: number): Promise<Uint8Array> {
   if (path === '-') {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -62,6 +65,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(USAGE + '\n');
     return command ? 0 : 2;
+  }
+  if (command === 'report') {
+    const report = await import('./report.js');
+    return report.runReportCommand(rest);
   }
   if (CORPUS_COMMANDS.has(command) || (command === 'check' && rest.includes('--corpus'))) {
     const corpus = await import('./corpus.js');

@@ -231,8 +231,20 @@ export function startColumns(table: DocTable): number[][] {
 const SUBHEADING = /^[(（][一二三四五六七八九十]+[)）]\S{1,30}$/;
 const DATE_LINE = /^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$/;
 
+const FULL_WIDTH: Record<string, string> = { '(': '（', ')': '）', ',': '，', ':': '：', ';': '；' };
+const CJK = /[\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”《》]/;
+
+/**
+ * Parsed text keeps ASCII punctuation (the reader folds full-width forms); a Chinese document
+ * prints it full-width. Only punctuation touching Chinese text changes: 1,234 and 027-1234 stay.
+ */
+export function chinesePunctuation(s: string): string {
+  return s.replace(/[(),:;]/g, (ch, i: number) => (CJK.test(s[i - 1] ?? '') || CJK.test(s[i + 1] ?? '') ? FULL_WIDTH[ch] : ch));
+}
+
 function paragraphsOf(text: string, subheadings: Set<string>): Paragraph[] {
-  return text.split(/\n+/).map((l) => l.trim()).filter(Boolean).map((line) => (subheadings.has(line) || SUBHEADING.test(line) ? { text: line, subheading: true } : { text: line }));
+  return text.split(/\n+/).map((l) => l.trim()).filter(Boolean)
+    .map((line) => (subheadings.has(line) || SUBHEADING.test(line) ? { text: chinesePunctuation(line), subheading: true } : { text: chinesePunctuation(line) }));
 }
 
 /** The body text of each prose section: written out (`text`), or cut from the parsed text by its span. */

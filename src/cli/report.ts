@@ -1,0 +1,82 @@
+// `gongkai report render --format docx|html|text FILE.json [--out PATH]`: a report JSON
+// (gongkai/report@1, e.g. from `gongkai parse --json --text`, or a draft with section texts) →
+// the report as a document, on stdout or in PATH. Cells the report does not decide are drawn
+// marked (? / 缺) and listed on stderr; the exit code is then 1. A bad input is one line on
+// stderr and exit 2, and --out is written whole or not at all (a temporary file renamed).
+
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { DEFAULT_MAX_BYTES } from '../parse.js';
+import { InputError } from '../types.js';
+import { versionForYear } from '../template/index.js';
+import { FORMATS, readRenderInput, renderReport, type OutputFormat } from '../write/index.js';
+import { readInput } from './main.js';
+
+const usage = `用法 / usage:
+  gongkai report render --format docx|html|text FILE.json [--out PATH]
+    由报告 JSON（gongkai/report@1）生成 .docx / HTML / 纯文本报告（- 表示标准输入；不给 --out 时输出到标准输出）`;
+
+function fail(message: string): number {
+  process.stderr.write(`gongkai: ${message}\n`);
+  return 2;
+}
+
+export async function runReportCommand(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'render') return fail(`未知子命令 report ${sub ?? ''} / unknown subcommand (report render)\n${usage}`);
+  let format: OutputFormat | null = null;
+  let out: string | null = null;
+  const files: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i];
+    if (a === '--format') {
+      const f = rest[++i];
+      if (!FORMATS.includes(f as OutputFormat)) return fail(`--format 须为 ${FORMATS.join('、')} 之一 / --format must be one of ${FORMATS.join(', ')}`);
+      format = f as OutputFormat;
+    } else if (a === '--out') {
+      out = rest[++i] ?? null;
+      if (!out) return fail('--out 需要文件路径 / --out needs a path');
+    } else if (a.startsWith('--')) return fail(`未知选项 ${a} / unknown option\n${usage}`);
+    else files.push(a);
+  }
+  if (!format) return fail(`请用 --format 指定输出格式 / --format is required\n${usage}`);
+  if (files.length !== 1) return fail(`请给出一个报告 JSON 文件 / give one report JSON file\n${usage}`);
+  if (format === 'docx' && !out && process.stdout.isTTY) return fail('.docx 是二进制文件，不输出到终端：请用 --out 文件 或重定向 / .docx is binary: use --out FILE or redirect stdout');
+
+  const file = files[0];
+  let rendered;
+  try {
+    const bytes = await readInput(file, DEFAULT_MAX_BYTES);
+    const input = readRenderInput(Buffer.from(bytes).toString('utf8'));
+    rendered = await renderReport(input, format);
+    const year = input.meta.year;
+    const called = typeof year === 'number' ? versionForYear(year) : null;
+    if (called && called !== 'pre2019' && called !== rendered.doc.version) {
+      process.stderr.write(`gongkai: 注意：${year} 年度应使用 ${called} 年模板，报告标为 ${rendered.doc.version} 年模板 / note: the year ${year} calls for the ${called} template, the report is in the ${rendered.doc.version} one\n`);
+    }
+  } catch (err) {
+    if (err instanceof InputError) return fail(`${file}: ${err.message}`);
+    return fail(`${file}: 内部错误，无法生成报告 / internal error: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  if (out) {
+    const tmp = join(dirname(out), `.${basename(out)}.${process.pid}.tmp`);
+    try {
+      await writeFile(tmp, rendered.bytes);
+      await rename(tmp, out);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      return fail(`无法写入 ${out}：${(err as NodeJS.ErrnoException).code ?? '写入失败'} / cannot write ${out}`);
+    }
+  } else {
+    await new Promise<void>((resolve, reject) => process.stdout.write(rendered.bytes, (e) => (e ? reject(e) : resolve())));
+  }
+
+  const undecided = rendered.doc.undecided;
+  if (undecided.length === 0) return 0;
+  const lines = undecided.map((u) => u.status === 'ambiguous'
+    ? `  ${u.place}：存疑${u.candidates.length ? `，候选 ${u.candidates.join(' / ')}` : ''} / not decided${u.candidates.length ? `, candidates ${u.candidates.join(', ')}` : ''}`
+    : `  ${u.place}：缺失 / missing`);
+  process.stderr.write(`gongkai: ${undecided.length} 个单元格原报告未确定，文档中以“?”（存疑）或“缺”（缺失）标出，未填数字 / ${undecided.length} cells are not decided by the report: marked in the document, no number written\n${lines.join('\n')}\n`);
+  return 1;
+}
