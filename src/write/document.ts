@@ -16,6 +16,7 @@ const cellSchema = z.object({
   value: z.number().finite().nullable(),
   status: z.enum(['read', 'blank', 'inferred', 'ambiguous', 'missing']),
   candidates: z.array(z.number().finite()).optional(),
+  unit: z.string().optional(),
 }).passthrough();
 const tableSchema = z.record(z.string(), z.record(z.string(), cellSchema)).nullable().optional();
 
@@ -189,7 +190,10 @@ function fillTable(def: TemplateDef, layout: TableLayout, cells: Report['tables'
     if (c.kind !== 'data') return { text: c.text ?? '', kind: c.kind, ...span, align: c.kind === 'label' || c.kind === 'corner' ? 'left' : 'center' };
     const cell: Cell | undefined = cells?.[c.row!]?.[c.column!];
     if (cell && cell.value !== null && (cell.status === 'read' || cell.status === 'blank' || cell.status === 'inferred')) {
-      return { text: formatValue(cell.value), kind: 'data', ...span, align: 'center' };
+      // A money column the template gives no unit (2019 采购总金额) shows the unit the report wrote;
+      // where the template has a unit the value is already in it (元 converted to 万元).
+      const unit = c.money && !c.unit && typeof cell.unit === 'string' && /^万?元$/.test(cell.unit) ? cell.unit : '';
+      return { text: formatValue(cell.value) + unit, kind: 'data', ...span, align: 'center' };
     }
     const status: CellMark = cell?.status === 'ambiguous' ? 'ambiguous' : 'missing';
     const candidates = status === 'ambiguous' ? [...(cell?.candidates ?? [])] : [];
