@@ -178,7 +178,7 @@ export function cellPlace(def: TemplateDef, key: TableKey, rowKey: string, colKe
   const table = def.tables[key];
   const row = table.rows.find((r) => r.key === rowKey)!;
   const col = columnsOf(table, row).find((c) => c.key === colKey)!;
-  const rowLabel = displayText(`${row.numbering ?? ''}${row.label}`.replace(/\(区分处理的.*\)$/, ''));
+  const rowLabel = displayText(`${row.numbering ?? ''}${row.label}`);
   const group = row.parent && table.singleLine ? `${displayText(row.parent)} · ` : '';
   return `${tableTitle(def, key)} · ${group}${rowLabel} · ${displayText(col.label)}`;
 }
