@@ -69,7 +69,11 @@ export async function runReportCommand(args: string[]): Promise<number> {
       return fail(`无法写入 ${out}：${(err as NodeJS.ErrnoException).code ?? '写入失败'} / cannot write ${out}`);
     }
   } else {
-    await new Promise<void>((resolve, reject) => process.stdout.write(rendered.bytes, (e) => (e ? reject(e) : resolve())));
+    try {
+      await new Promise<void>((resolve, reject) => process.stdout.write(rendered.bytes, (e) => (e ? reject(e) : resolve())));
+    } catch (err) {
+      return fail(`无法写入标准输出：${(err as NodeJS.ErrnoException).code ?? '写入失败'} / cannot write to stdout`);
+    }
   }
 
   const undecided = rendered.doc.undecided;

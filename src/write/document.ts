@@ -11,7 +11,7 @@ import { displayText, templateLayout, type LayoutCell, type TableLayout } from '
 
 // ---- input ----
 
-const spanSchema = z.tuple([z.number().int(), z.number().int()]);
+const spanSchema = z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]);
 const cellSchema = z.object({
   value: z.number().finite().nullable(),
   status: z.enum(['read', 'blank', 'inferred', 'ambiguous', 'missing']),
