@@ -13,8 +13,31 @@ export function expandGrid(table: DocTable): string[][] {
   return grid;
 }
 
+/** Display width: CJK and full-width characters take two columns of a fixed-width font. */
+function width(s: string): number {
+  let w = 0;
+  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6“”]/.test(ch) ? 2 : 1;
+  return w;
+}
+
 function tableText(table: DocTable): string[] {
-  const lines = expandGrid(table).map((line) => line.join(' | ') + ' |');
+  const grid = expandGrid(table);
+  const starts = startColumns(table);
+  // Columns are as wide as their widest unmerged cell (capped, so one long label does not push
+  // every number off the screen); a longer text runs on into the padding of the slots after it,
+  // which give it back, so the numbers stay lined up in a fixed-width font.
+  const widths = Array<number>(table.columns).fill(0);
+  table.rows.forEach((line, r) => line.forEach((cell, i) => {
+    if ((cell.colspan ?? 1) === 1 && cell.kind !== 'corner') widths[starts[r][i]] = Math.max(widths[starts[r][i]], Math.min(24, width(cell.text)));
+  }));
+  const lines = grid.map((line) => {
+    let debt = 0;
+    return line.map((t, c) => {
+      const pad = widths[c] - width(t) - debt;
+      debt = pad < 0 ? -pad : 0;
+      return t + ' '.repeat(Math.max(0, pad));
+    }).join(' | ') + ' |';
+  });
   if (table.notes.length) lines.push(MARK_LEGEND, ...table.notes);
   return lines;
 }
