@@ -294,7 +294,7 @@ describe('gongkai report render', () => {
     for (const args of [
       ['report', 'render', '--format', 'docx', bad, '--out', out],
       ['report', 'render', '--format', 'docx', join(dir, 'no-such.json'), '--out', out],
-      ['report', 'render', '--format', 'pdf', bad],
+      ['report', 'render', '--format', 'rtf', bad],
       ['report', 'render', bad],
       ['report', 'draw', bad],
     ]) {
@@ -314,15 +314,13 @@ const hasSoffice = spawnSync('soffice', ['--version'], { timeout: 30_000 }).stat
 const hasPdftoppm = spawnSync('pdftoppm', ['-v'], { timeout: 30_000 }).status === 0;
 const SHOTS = join(FIXTURES, '..', '..', 'test-output', 'write');
 
-test('with LibreOffice: the .docx converts to PDF, the PDF reads back to the same cells, its first table page saved', { skip: hasSoffice ? false : 'soffice not on PATH (install libreoffice-writer-nogui)' }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'gk-write-soffice-'));
+test('with LibreOffice: --format pdf (the .docx converted), read back to the same cells, its first table page saved', { skip: hasSoffice ? false : 'soffice not on PATH (install libreoffice-writer-nogui)' }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gk-write-pdf-'));
   const originals: Record<string, Report> = { 'gov-2021': await reportOf('docx', 'gov-2021.docx'), 'gov-2019': await reportOf('html', 'gov-2019.html') };
-  for (const [name, report] of Object.entries(originals)) writeFileSync(join(dir, `${name}.docx`), (await renderReport(readRenderInput(JSON.stringify(report)), 'docx')).bytes);
-  // One conversion for both files (LibreOffice starts slowly), with a profile of its own.
-  const conv = spawnSync('soffice', [`-env:UserInstallation=file://${join(dir, 'profile')}`, '--headless', '--convert-to', 'pdf', '--outdir', dir, join(dir, 'gov-2021.docx'), join(dir, 'gov-2019.docx')], { timeout: 180_000, stdio: 'ignore' });
-  assert.equal(conv.status, 0, 'soffice converted');
   for (const [name, original] of Object.entries(originals)) {
-    const pdf = readFileSync(join(dir, `${name}.pdf`));
+    const { bytes: pdf } = await renderReport(readRenderInput(JSON.stringify(original)), 'pdf');
+    assert.equal(Buffer.from(pdf.subarray(0, 5)).toString('latin1'), '%PDF-');
+    writeFileSync(join(dir, `${name}.pdf`), pdf);
     const back = await parseDocument(pdf, { path: `${name}.pdf` });
     const before = cellsOf(original);
     const after = cellsOf(back);
@@ -330,6 +328,7 @@ test('with LibreOffice: the .docx converts to PDF, the PDF reads back to the sam
     assert.deepEqual(wrong, [], `${name}: cells read back from the PDF`);
     for (const k of ['agency', 'year', 'template'] as const) assert.equal(back.meta[k], original.meta[k], `${name}: meta.${k}`);
     if (hasPdftoppm) {
+      // The page that holds table 二 (the first table), where its first cell was read.
       const page = after.get(name === 'gov-2019' ? 'active.regulations.made' : 'active.regulations.issued')?.page ?? 1;
       mkdirSync(SHOTS, { recursive: true });
       const shot = spawnSync('pdftoppm', ['-png', '-r', '80', '-f', String(page), '-l', String(page), '-singlefile', join(dir, `${name}.pdf`), join(SHOTS, `${name}-table-page`)], { timeout: 60_000 });
@@ -337,4 +336,14 @@ test('with LibreOffice: the .docx converts to PDF, the PDF reads back to the sam
       assert.ok(existsSync(join(SHOTS, `${name}-table-page.png`)));
     }
   }
+});
+
+test('without LibreOffice: --format pdf is refused with what to do, exit 2, no file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'gk-write-nopdf-'));
+  const json = join(dir, 'r.json');
+  writeFileSync(json, JSON.stringify({ schema: 'gongkai/report@1', meta: { agency: '某局', year: 2022, template: '2021' }, tables: { active: null, requests: null, review_litigation: null } }));
+  const r = spawnSync(process.execPath, [BIN, 'report', 'render', '--format', 'pdf', json, '--out', join(dir, 'r.pdf')], { encoding: 'utf8', env: { ...process.env, PATH: '' } });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /生成 PDF 需要 LibreOffice/);
+  assert.ok(!existsSync(join(dir, 'r.pdf')));
 });

@@ -12,8 +12,8 @@ import { makeStyle, renderCheck } from './render.js';
 const USAGE = `用法 / usage:
   gongkai parse [--json] [--text] FILE...   输出报告 JSON（多个文件为 JSON Lines；- 表示标准输入）
   gongkai check FILE...                     以表格形式显示报告并列出问题（有错误时退出码为 1）
-  gongkai report render --format docx|html|text FILE.json [--out PATH]
-                                            由报告 JSON 生成 .docx / HTML / 纯文本报告（有未确定的单元格时退出码为 1）
+  gongkai report render --format docx|html|text|pdf FILE.json [--out PATH]
+                                            由报告 JSON 生成 .docx / HTML / 纯文本 / PDF（需 LibreOffice）报告（有未确定的单元格时退出码为 1）
 选项 / options:
   --max-bytes N    最大输入字节数（默认 ${DEFAULT_MAX_BYTES}）
   --text           在 JSON 中附上规范化文本（span 所指）

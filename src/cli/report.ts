@@ -1,4 +1,4 @@
-// `gongkai report render --format docx|html|text FILE.json [--out PATH]`: a report JSON
+// `gongkai report render --format docx|html|text|pdf FILE.json [--out PATH]`: a report JSON
 // (gongkai/report@1, e.g. from `gongkai parse --json --text`, or a draft with section texts) →
 // the report as a document, on stdout or in PATH. Cells the report does not decide are drawn
 // marked (? / 缺) and listed on stderr; the exit code is then 1. A bad input is one line on
@@ -9,12 +9,12 @@ import { basename, dirname, join } from 'node:path';
 import { DEFAULT_MAX_BYTES } from '../parse.js';
 import { InputError } from '../types.js';
 import { versionForYear } from '../template/index.js';
-import { FORMATS, readRenderInput, renderReport, type OutputFormat } from '../write/index.js';
+import { BINARY_FORMATS, FORMATS, readRenderInput, renderReport, type OutputFormat } from '../write/index.js';
 import { readInput } from './main.js';
 
 const usage = `用法 / usage:
-  gongkai report render --format docx|html|text FILE.json [--out PATH]
-    由报告 JSON（gongkai/report@1）生成 .docx / HTML / 纯文本报告（- 表示标准输入；不给 --out 时输出到标准输出）`;
+  gongkai report render --format docx|html|text|pdf FILE.json [--out PATH]
+    由报告 JSON（gongkai/report@1）生成 .docx / HTML / 纯文本 / PDF 报告（PDF 需要 LibreOffice；- 表示标准输入；不给 --out 时输出到标准输出）`;
 
 function fail(message: string): number {
   process.stderr.write(`gongkai: ${message}\n`);
@@ -41,7 +41,7 @@ export async function runReportCommand(args: string[]): Promise<number> {
   }
   if (!format) return fail(`请用 --format 指定输出格式 / --format is required\n${usage}`);
   if (files.length !== 1) return fail(`请给出一个报告 JSON 文件 / give one report JSON file\n${usage}`);
-  if (format === 'docx' && !out && process.stdout.isTTY) return fail('.docx 是二进制文件，不输出到终端：请用 --out 文件 或重定向 / .docx is binary: use --out FILE or redirect stdout');
+  if (BINARY_FORMATS.has(format) && !out && process.stdout.isTTY) return fail(`${format} 是二进制文件，不输出到终端：请用 --out 文件 或重定向 / ${format} is binary: use --out FILE or redirect stdout`);
 
   const file = files[0];
   let rendered;
