@@ -169,6 +169,15 @@ describe('.docx in the official layout', () => {
     assert.ok(continues >= outcomeRows - 1, `vMerge continues after the group: ${continues}`);
   });
 
+  test('text is escaped, and characters XML cannot hold are dropped (the file opens)', async () => {
+    const report = await reportOf('docx', 'gov-2021.docx');
+    const input = { ...report, meta: { ...report.meta, agency: '某<局>&\u0001\ud800' }, sections: [{ key: 'problems', text: '一是\u000b“<b>”&amp;' }] };
+    const xml = strFromU8(unzipSync(await renderDocx(buildDocument(readRenderInput(JSON.stringify(input)))))['word/document.xml']);
+    assert.match(xml, /某&lt;局&gt;&amp;2021年政府信息公开工作年度报告/);
+    assert.match(xml, /一是“&lt;b&gt;”&amp;amp;/);
+    assert.ok(!/[\u0000-\u0008\u000b\u000c\u000e-\u001f]|[\ud800-\udfff]/.test(xml));
+  });
+
   test('the 2019 template: its own rows and columns (采购项目数量, （六）其他处理 as one row)', async () => {
     const xml = strFromU8(unzipSync(await renderDocx(buildDocument(readRenderInput(JSON.stringify(await reportOf('docx', 'gov-2019.docx')))))) ['word/document.xml']);
     assert.match(xml, /采购项目数量/);

@@ -246,8 +246,16 @@ export function chinesePunctuation(s: string): string {
   return s.replace(/[(),:;]/g, (ch, i: number) => (CJK.test(s[i - 1] ?? '') || CJK.test(s[i + 1] ?? '') ? FULL_WIDTH[ch] : ch));
 }
 
+/**
+ * Characters no document may hold: C0 controls but tab and newline, U+FFFE/U+FFFF and lone
+ * surrogates are not allowed in XML (a .docx with one does not open) and mean nothing in HTML.
+ */
+export function cleanText(s: string): string {
+  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
+}
+
 function paragraphsOf(text: string, subheadings: Set<string>): Paragraph[] {
-  return text.split(/\n+/).map((l) => l.trim()).filter(Boolean)
+  return cleanText(text).split(/\n+/).map((l) => l.trim()).filter(Boolean)
     .map((line) => (subheadings.has(line) || SUBHEADING.test(line) ? { text: chinesePunctuation(line), subheading: true } : { text: chinesePunctuation(line) }));
 }
 
@@ -281,7 +289,7 @@ export function buildDocument(input: RenderInput): ReportDocument {
   const version = versionOf(input);
   const def = TEMPLATES[version];
   const layouts = new Map(templateLayout(version).tables.map((t) => [t.key, t] as const));
-  const agency = input.meta.agency ?? null;
+  const agency = input.meta.agency ? cleanText(input.meta.agency).trim() || null : null;
   const year = input.meta.year ?? null;
   const date = formatDate(input.meta.published);
   const texts = sectionTexts(input);
