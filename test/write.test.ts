@@ -201,6 +201,12 @@ describe('HTML for a CMS', () => {
     const outcomeRows = dataRowsOf(TEMPLATES['2021'].tables.requests).filter((r) => r.parent).length;
     assert.match(html, new RegExp(`<td rowspan="${outcomeRows}" align="center">三、本年度办理结果</td>`));
     assert.equal((html.match(/<table /g) ?? []).length, 3);
+    assert.match(html, /^<!DOCTYPE html>\n<html lang="zh-CN">\n<head><meta charset="utf-8">/);
+    // --fragment: only the body's content, for a CMS's source view.
+    const fragment = renderHtml(buildDocument(readRenderInput(JSON.stringify(report))), { fragment: true });
+    assert.match(fragment, /^<h1 style="text-align:center">青山区教育局2021年政府信息公开工作年度报告<\/h1>\n/);
+    assert.ok(!/<(?:html|head|body|title|meta)\b|<!DOCTYPE/i.test(fragment));
+    assert.equal((fragment.match(/<table /g) ?? []).length, 3);
   });
 });
 
@@ -304,6 +310,7 @@ describe('gongkai report render', () => {
       ['report', 'render', '--format', 'docx', bad, '--out', out],
       ['report', 'render', '--format', 'docx', join(dir, 'no-such.json'), '--out', out],
       ['report', 'render', '--format', 'rtf', bad],
+      ['report', 'render', '--format', 'text', '--fragment', bad],
       ['report', 'render', bad],
       ['report', 'draw', bad],
     ]) {

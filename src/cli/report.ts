@@ -13,8 +13,9 @@ import { BINARY_FORMATS, FORMATS, readRenderInput, renderReport, type OutputForm
 import { readInput } from './main.js';
 
 const usage = `用法 / usage:
-  gongkai report render --format docx|html|text|pdf FILE.json [--out PATH]
-    由报告 JSON（gongkai/report@1）生成 .docx / HTML / 纯文本 / PDF 报告（PDF 需要 LibreOffice；- 表示标准输入；不给 --out 时输出到标准输出）`;
+  gongkai report render --format docx|html|text|pdf FILE.json [--out PATH] [--fragment]
+    由报告 JSON（gongkai/report@1）生成 .docx / HTML / 纯文本 / PDF 报告（PDF 需要 LibreOffice；- 表示标准输入；不给 --out 时输出到标准输出；
+    --fragment：HTML 只输出 <body> 内的内容，供网站内容管理系统的源码模式粘贴）`;
 
 function fail(message: string): number {
   process.stderr.write(`gongkai: ${message}\n`);
@@ -26,6 +27,7 @@ export async function runReportCommand(args: string[]): Promise<number> {
   if (sub !== 'render') return fail(`未知子命令 report ${sub ?? ''} / unknown subcommand (report render)\n${usage}`);
   let format: OutputFormat | null = null;
   let out: string | null = null;
+  let fragment = false;
   const files: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
@@ -36,10 +38,12 @@ export async function runReportCommand(args: string[]): Promise<number> {
     } else if (a === '--out') {
       out = rest[++i] ?? null;
       if (!out) return fail('--out 需要文件路径 / --out needs a path');
-    } else if (a.startsWith('--')) return fail(`未知选项 ${a} / unknown option\n${usage}`);
+    } else if (a === '--fragment') fragment = true;
+    else if (a.startsWith('--')) return fail(`未知选项 ${a} / unknown option\n${usage}`);
     else files.push(a);
   }
   if (!format) return fail(`请用 --format 指定输出格式 / --format is required\n${usage}`);
+  if (fragment && format !== 'html') return fail('--fragment 只用于 --format html / --fragment is for --format html only');
   if (files.length !== 1) return fail(`请给出一个报告 JSON 文件 / give one report JSON file\n${usage}`);
   if (BINARY_FORMATS.has(format) && !out && process.stdout.isTTY) return fail(`${format} 是二进制文件，不输出到终端：请用 --out 文件 或重定向 / ${format} is binary: use --out FILE or redirect stdout`);
 
@@ -48,7 +52,7 @@ export async function runReportCommand(args: string[]): Promise<number> {
   try {
     const bytes = await readInput(file, DEFAULT_MAX_BYTES);
     const input = readRenderInput(Buffer.from(bytes).toString('utf8'));
-    rendered = await renderReport(input, format);
+    rendered = await renderReport(input, format, { fragment });
     const year = input.meta.year;
     const called = typeof year === 'number' ? versionForYear(year) : null;
     if (called && called !== 'pre2019' && called !== rendered.doc.version) {

@@ -31,14 +31,12 @@ function tableHtml(t: DocTable): string {
   return lines.join('\n');
 }
 
-export function renderHtml(doc: ReportDocument): string {
-  const out = [
-    '<!DOCTYPE html>',
-    '<html lang="zh-CN">',
-    '<head><meta charset="utf-8"><title>' + escapeHtml(doc.title) + '</title></head>',
-    '<body>',
-    `<h1 style="text-align:center">${escapeHtml(doc.title)}</h1>`,
-  ];
+/**
+ * A whole page, or with `fragment` only what goes inside <body> — what a CMS's source view takes
+ * (a pasted <html>/<head> would end up inside the site's own page).
+ */
+export function renderHtml(doc: ReportDocument, opts: { fragment?: boolean } = {}): string {
+  const out = [`<h1 style="text-align:center">${escapeHtml(doc.title)}</h1>`];
   for (const p of doc.preamble) out.push(`<p style="${PARA}">${escapeHtml(p.text)}</p>`);
   for (const s of doc.sections) {
     out.push(`<h2>${escapeHtml(s.heading)}</h2>`);
@@ -48,6 +46,6 @@ export function renderHtml(doc: ReportDocument): string {
   }
   if (doc.signature.agency) out.push(`<p style="text-align:right">${escapeHtml(doc.signature.agency)}</p>`);
   if (doc.signature.date) out.push(`<p style="text-align:right">${escapeHtml(doc.signature.date)}</p>`);
-  out.push('</body>', '</html>');
-  return out.join('\n') + '\n';
+  if (opts.fragment) return out.join('\n') + '\n';
+  return ['<!DOCTYPE html>', '<html lang="zh-CN">', `<head><meta charset="utf-8"><title>${escapeHtml(doc.title)}</title></head>`, '<body>', ...out, '</body>', '</html>'].join('\n') + '\n';
 }
