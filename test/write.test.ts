@@ -97,15 +97,28 @@ describe('round trip: parse → render → parse gives the same report', () => {
     });
   }
 
-  // Gongkai's reader takes a "?" in a table cell for a blank (0) or drops it and shifts the row
-  // (reported to the reader's owners); until it reads it as undecided this is a known failure.
-  test('undecided cells come back undecided (seed001-chaoyang-2021: three ambiguous cells)', { todo: 'reader: a "?" cell is read as a blank 0' }, async () => {
+  // Gongkai's reader has no undecided cell: a "?" or "缺" between pipes yields no value item, so
+  // the slot vanishes — a row of them reads as blanks (0), one among numbers shifts the row's
+  // other numbers into the wrong columns (reported to the reader's owners). Known failures until
+  // the reader keeps such a cell as undecided.
+  const READER_GAP = 'reader: a "?" / "缺" cell is dropped (blank 0, or the row shifts)';
+  test('undecided cells come back undecided (seed001-chaoyang-2021: three ambiguous cells)', { todo: READER_GAP }, async () => {
     const original = await parseDocument(fixture('corpus', 'input', 'seed001-chaoyang-2021.txt'), { path: 'c.txt', includeText: true });
     const undecided = [...cellsOf(original)].filter(([, c]) => !CONFIDENT.has(c.status)).map(([p]) => p);
     assert.equal(undecided.length, 3);
     for (const format of FORMATS) {
       const after = cellsOf((await roundTrip(original, format)).back);
       for (const p of undecided) assert.ok(!CONFIDENT.has(after.get(p)?.status ?? 'missing'), `${format}: ${p} read back as ${JSON.stringify(after.get(p))}`);
+    }
+  });
+
+  test('one missing cell among numbers: it comes back undecided and its row\'s numbers stay in their columns', { todo: READER_GAP }, async () => {
+    const original = await parseDocument(fixture('docx', 'gov-2021.docx'), { path: 'g.docx', includeText: true });
+    original.tables.requests!.new_received.total = { value: null, status: 'missing' };
+    for (const format of FORMATS) {
+      const after = cellsOf((await roundTrip(original, format)).back);
+      const wrong = [...cellsOf(original)].filter(([p, c]) => (CONFIDENT.has(c.status) ? after.get(p)?.value !== c.value : CONFIDENT.has(after.get(p)?.status ?? 'missing'))).map(([p]) => `${p}: ${JSON.stringify(after.get(p))}`);
+      assert.deepEqual(wrong, [], format);
     }
   });
 });
