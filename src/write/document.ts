@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { InputError, type Cell, type Report, type TemplateVersion } from '../types.js';
 import { columnsOf, TEMPLATES, versionForYear, type TableKey, type TemplateDef } from '../template/index.js';
-import { displayText, templateLayout, type LayoutCell, type TableLayout } from '../server/layout.js';
+import { displayText, templateLayout, type LayoutCell, type TableLayout } from './layout.js';
 
 // ---- input ----
 
