@@ -14,6 +14,8 @@ const USAGE = `用法 / usage:
   gongkai check FILE...                     以表格形式显示报告并列出问题（有错误时退出码为 1）
   gongkai report render --format docx|html|text|pdf FILE.json [--out PATH]
                                             由报告 JSON 生成 .docx / HTML / 纯文本 / PDF（需 LibreOffice）报告（有未确定的单元格时退出码为 1）
+  gongkai user add|list|disable|enable|reset|grant|revoke|totp …   用户与角色（gongkai user --help）
+  gongkai audit list|export …               审计日志（gongkai audit --help）
 选项 / options:
   --max-bytes N    最大输入字节数（默认 ${DEFAULT_MAX_BYTES}）
   --text           在 JSON 中附上规范化文本（span 所指）
@@ -69,6 +71,10 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'report') {
     const report = await import('./report.js');
     return report.runReportCommand(rest);
+  }
+  if (command === 'user' || command === 'audit') {
+    const accounts = await import('./accounts.js');
+    return accounts.runAccountCommand(command, rest);
   }
   if (CORPUS_COMMANDS.has(command) || (command === 'check' && rest.includes('--corpus'))) {
     const corpus = await import('./corpus.js');

@@ -10,6 +10,7 @@ import { DEFAULT_MAX_BYTES } from '../parse.js';
 import { InputError } from '../types.js';
 import { versionForYear } from '../template/index.js';
 import { BINARY_FORMATS, FORMATS, readRenderInput, renderReport, type OutputFormat } from '../write/index.js';
+import { parseOptions, UsageError } from './args.js';
 import { readInput } from './main.js';
 
 const usage = `用法 / usage:
@@ -25,23 +26,19 @@ function fail(message: string): number {
 export async function runReportCommand(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
   if (sub !== 'render') return fail(`未知子命令 report ${sub ?? ''} / unknown subcommand (report render)\n${usage}`);
-  let format: OutputFormat | null = null;
-  let out: string | null = null;
-  let fragment = false;
-  const files: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const a = rest[i];
-    if (a === '--format') {
-      const f = rest[++i];
-      if (!FORMATS.includes(f as OutputFormat)) return fail(`--format 须为 ${FORMATS.join('、')} 之一 / --format must be one of ${FORMATS.join(', ')}`);
-      format = f as OutputFormat;
-    } else if (a === '--out') {
-      out = rest[++i] ?? null;
-      if (!out) return fail('--out 需要文件路径 / --out needs a path');
-    } else if (a === '--fragment') fragment = true;
-    else if (a.startsWith('--')) return fail(`未知选项 ${a} / unknown option\n${usage}`);
-    else files.push(a);
+  let parsed;
+  try {
+    parsed = parseOptions(rest, ['--format', '--out'], ['--fragment']);
+  } catch (err) {
+    if (err instanceof UsageError) return fail(`${err.message}\n${usage}`);
+    throw err;
   }
+  const f = parsed.opts.get('--format');
+  if (f !== undefined && !FORMATS.includes(f as OutputFormat)) return fail(`--format 须为 ${FORMATS.join('、')} 之一 / --format must be one of ${FORMATS.join(', ')}`);
+  const format = (f as OutputFormat | undefined) ?? null;
+  const out = parsed.opts.get('--out') ?? null;
+  const fragment = parsed.flags.has('--fragment');
+  const files = parsed.positional;
   if (!format) return fail(`请用 --format 指定输出格式 / --format is required\n${usage}`);
   if (fragment && format !== 'html') return fail('--fragment 只用于 --format html / --fragment is for --format html only');
   if (files.length !== 1) return fail(`请给出一个报告 JSON 文件 / give one report JSON file\n${usage}`);
