@@ -138,8 +138,10 @@ const CRUFT: RegExp[] = [
   /^[ \t]*第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?[ \t]*$/gm, // page footer: 第 3 页 共 5 页
   // Markdown from PDF converters: a rule row (| --- | :---: |), a block's generic header
   // (| 列1 | 列2 |), a page number alone on its line right after a table row — none is a cell.
-  /^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?::?-{3,}:?[ \t]*)?(?:\n|$)/gm,
-  /^[ \t]*\|(?:[ \t]*(?:列|第[ \t]*\d{1,2}[ \t]*列|[Cc]ol(?:umn)?[ \t]*)[ \t]*\d{0,2}[ \t]*\|)+[ \t]*(?:\n|$)/gm,
+  // Linear: no two whitespace runs may take the same spaces (`\|?` between two `[ \t]*` made a
+  // line of 100,000 spaces cost seconds), so each cell's spaces follow its own pipe.
+  /^[ \t]*(?:\|[ \t]*)?(?::?-{3,}:?[ \t]*\|[ \t]*)+(?::?-{3,}:?[ \t]*)?(?:\n|$)/gm,
+  /^[ \t]*\|(?:[ \t]*(?:列|第[ \t]*\d{1,2}[ \t]*列|[Cc]ol(?:umn)?)[ \t]*\d{0,2}[ \t]*\|)+[ \t]*(?:\n|$)/gm,
   /(?<=\|[ \t]*\n)[ \t]*\d{1,3}[ \t]*(?:\n|$)(?![ \t]*\d+[ \t]*(?:\n|$))/g,
 ];
 
