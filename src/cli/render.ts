@@ -3,7 +3,7 @@
 
 import type { Cell, Report } from '../types.js';
 import { columnsOf, TEMPLATES, type TableDef } from '../template/index.js';
-import { tableName } from '../check/messages.js';
+import { findingText, tableName } from '../template/index.js';
 
 export interface Style {
   red(s: string): string;
@@ -100,7 +100,7 @@ export function renderCheck(report: Report, st: Style): string {
   for (const f of [...report.findings].sort((a, b) => order[a.severity] - order[b.severity])) {
     const tag = f.severity === 'error' ? st.red('错误 error') : f.severity === 'warning' ? st.yellow('警告 warning') : st.dim('提示 info');
     const cells = f.cells.length ? st.dim(`  [${f.cells.slice(0, 6).join(', ')}${f.cells.length > 6 ? ', …' : ''}]`) : '';
-    out.push(`  ${tag}  ${f.rule}: ${f.message}${cells}`);
+    out.push(`  ${tag}  ${f.rule}: ${findingText(f)}${cells}`);
   }
   return out.join('\n');
 }

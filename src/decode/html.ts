@@ -21,6 +21,7 @@ import { Tokenizer } from 'htmlparser2';
 import iconv from 'iconv-lite';
 import { InputError } from '../types.js';
 import type { DecodedDocument } from './types.js';
+import { ARTICLE_MARKERS } from '../template/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Markup scanner: htmlparser2's tokenizer with a flat stack (htmlparser2's own Parser keeps its
@@ -649,6 +650,13 @@ function cellLines(cell: El): string[] {
  * its first row and "" below; a cell spanning columns gives its text once and "" after it. A row
  * with a prose cell (a note, a paragraph) is written as lines of text instead.
  */
+/**
+ * Grid cells one table may expand to. A report's largest table has a few hundred; two million
+ * empty cells from a 90 KB page of rowspan="10000" made 6 MB of text that every later stage
+ * had to read (seconds), so the expansion stops far earlier.
+ */
+const MAX_GRID = 100_000;
+
 function renderTable(table: El, sink: Sink): void {
   sink.flush();
   const { rows, captions } = tableRows(table);
@@ -662,8 +670,8 @@ function renderTable(table: El, sink: Sink): void {
       while (grid[r][c] !== undefined) c++;
       let rs = cell.rowspan === 0 ? rows.length - r : Math.min(cell.rowspan, rows.length - r);
       let cs = cell.colspan;
-      // hostile spans: past two million grid cells, spans are no longer expanded
-      if (area + rs * cs > 2_000_000) rs = cs = 1;
+      // hostile spans: past MAX_GRID cells, spans are no longer expanded
+      if (area + rs * cs > MAX_GRID) rs = cs = 1;
       area += rs * cs;
       const text = prose[r] ? '' : joinCellParts(cellLines(cell));
       for (let i = 0; i < rs; i++) for (let j = 0; j < cs; j++) grid[r + i][c + j] = i === 0 && j === 0 ? text : '';
@@ -686,21 +694,6 @@ function renderTable(table: El, sink: Sink): void {
 // ---------------------------------------------------------------------------------------------
 // Article
 
-/** Report headings and table markers (simplified; traditional forms mapped before matching). */
-const MARKERS: RegExp[] = [
-  /(?:^|[一二三四五六七八九十][、.．]|[(（]一[)）])总体情况/,
-  /主动公开政府信息情况/,
-  /收到和处理政府信息公开申请/,
-  /行政复议[、，,及和]?(?:提起)?行政诉讼|政府信息公开行政复议/,
-  /存在的主要问题|存在问题及改进|主要问题及改进/,
-  /其他需要报告的事项/,
-  /本年新收政府信息公开申请/,
-  /本年度办理结果/,
-  /结转下年度/,
-  /未经复议直接起诉/,
-  /第二十条第[(（]?[一五六八九]/,
-  /依申请公开政府信息情况/,
-];
 const TRAD: Record<string, string> = {
   總: '总', 體: '体', 況: '况', 動: '动', 開: '开', 處: '处', 請: '请', 復: '复', 議: '议', 訴: '诉', 訟: '讼', 問: '问', 題: '题', 報: '报', 項: '项', 結: '结', 轉: '转', 經: '经', 辦: '办', 條: '条', 進: '进', 關: '关', 僅: '仅', 與: '与', 須: '须', 歲: '岁', 數: '数', 請求: '请求',
 };
@@ -733,7 +726,7 @@ function article(tree: Tree, lines: string[], ranges: Ranges): string[] {
   const kinds = new Set<number>();
   lines.forEach((l, i) => {
     const compact = simplify(l.replace(/\s+/g, ''));
-    MARKERS.forEach((re, k) => { if (re.test(compact)) { hits.push(i); kinds.add(k); } });
+    ARTICLE_MARKERS.forEach((re, k) => { if (re.test(compact)) { hits.push(i); kinds.add(k); } });
   });
   let chosen: El | null = null;
   if (kinds.size >= 2) {

@@ -1,6 +1,6 @@
 // Which template a report follows (spec §8): table markers first, the report year as fallback.
 
-import { POST2019_MARKERS, PRE2019_MARKERS, TEMPLATES, versionForYear } from '../template/index.js';
+import { POST2019_MARKERS, PRE2019_MARKERS, TEMPLATE_VERSIONS, TEMPLATES, versionForYear } from '../template/index.js';
 import type { TemplateKey, TemplateVersion } from '../types.js';
 
 export interface VersionDecision {
@@ -28,12 +28,18 @@ function countOf(hay: string, needle: string): number {
 export function detectVersion(tableText: string, year: number | null): VersionDecision {
   const hay = compact(tableText);
   const counts: Record<TemplateVersion, number> = { 2019: 0, 2021: 0 };
-  for (const v of ['2019', '2021'] as const) {
+  for (const v of TEMPLATE_VERSIONS) {
     // match the longer label first: 本年处理决定数量 contains the 2019 label 处理决定数量
     for (const m of TEMPLATES[v].strongMarkers) counts[v] += countOf(hay, m) > 0 ? 1 : 0;
   }
   // (六)其他处理 directly followed by (七)总计 (possibly with the row's numbers between) is the 2019 form.
   if (/\(六\)其他处理[0-9|\-/—无]*\(七\)总计/.test(hay)) counts['2019']++;
+  const postCount = POST2019_MARKERS.filter((m) => hay.includes(m)).length;
+  // A report on 2018 or before used the old 统计表: one of the new tables' words (in prose, in a
+  // note) does not make it a 2019-template report — the tables themselves must be there.
+  if (year !== null && versionForYear(year) === 'pre2019' && counts['2019'] + counts['2021'] < 2 && postCount < 2) {
+    return { template: 'pre2019', basis: 'year', counts };
+  }
   if (counts['2019'] > 0 || counts['2021'] > 0) {
     if (counts['2019'] > 0 && counts['2021'] > 0) {
       return { template: counts['2021'] >= counts['2019'] ? '2021' : '2019', basis: 'mixed', counts };

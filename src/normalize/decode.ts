@@ -9,7 +9,30 @@ export interface Decoded {
   text: string;
   /** 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' */
   encoding: string;
+  /** UTF-8 with local damage: how many invalid byte sequences were read as U+FFFD. */
+  replaced?: number;
 }
+
+/**
+ * UTF-8 damaged only here and there (a flipped byte, a character cut in two): decoded with
+ * U+FFFD for each bad sequence, when the bad ones are few beside the characters that decoded —
+ * text in another encoding read as UTF-8 has almost no valid multi-byte characters.
+ */
+function locallyDamagedUtf8(buf: Buffer): Decoded | null {
+  const text = buf.toString('utf8');
+  let replaced = 0, valid = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) replaced++;
+    else if (c >= 0x80) valid++;
+  }
+  // a U+FFFD written in the file (EF BF BD) is not damage
+  for (let i = buf.indexOf(REPLACEMENT_BYTES); i >= 0; i = buf.indexOf(REPLACEMENT_BYTES, i + 3)) replaced--;
+  if (replaced <= 0 || replaced * 50 > valid) return null;
+  return { text, encoding: 'utf-8', replaced };
+}
+
+const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]);
 
 const SAMPLE = 1 << 16;
 
@@ -74,6 +97,9 @@ export function decodeBytes(bytes: Uint8Array): Decoded {
     try {
       decoded = { text: new TextDecoder('utf-8', { fatal: true }).decode(buf), encoding: 'utf-8' };
     } catch {
+      decoded = locallyDamagedUtf8(buf);
+    }
+    if (!decoded) {
       const text = iconv.decode(buf, 'gb18030');
       if (controlShare(text, false) > 0.05) throw new InputError('这是二进制文件，不是文本报告 / binary data, not a text report', 'binary');
       if (!readsAsChinese(text)) {
