@@ -9,6 +9,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createApp } from '../src/server/app.js';
 import { ROUTES } from '../src/server/routes.js';
+import { RegisterStore } from '../src/register/store.js';
 import { addGrant, createUser } from '../src/auth/users.js';
 import { accountsFixture, CLI, PASSWORD, PRINCIPALS, type AccountsFixture, type Principal } from './auth-fixture.js';
 import { fixture } from './helpers.js';
@@ -51,6 +52,9 @@ const EXPECT: Record<string, Who> = {
   'GET /api/office/bodies/:body': { A: ['registrarA', 'reviewerA', 'superiorCity', 'superiorPD'], B: ['superiorCity', 'superiorPD'] },
   'GET /api/office/bodies/:body/register': { A: ['registrarA', 'superiorPD'], B: ['superiorPD'] },
   'POST /api/office/bodies/:body/register': { A: ['registrarA'], B: [] },
+  'GET /api/office/bodies/:body/register/due': { A: ['registrarA', 'superiorPD'], B: ['superiorPD'] },
+  'GET /api/office/bodies/:body/register/applications/:id': { A: ['registrarA', 'superiorPD'], B: ['superiorPD'] },
+  'POST /api/office/bodies/:body/register/applications/:id/events': { A: ['registrarA'], B: [] },
   'GET /api/office/bodies/:body/register/export': { A: ['registrarA', 'superiorPD'], B: ['superiorPD'] },
   'GET /api/office/bodies/:body/register/counts': { A: ['registrarA', 'reviewerA', 'superiorCity', 'superiorPD'], B: ['superiorCity', 'superiorPD'] },
   'GET /api/office/bodies/:body/drafts': { A: ['reviewerA', 'superiorCity', 'superiorPD'], B: ['superiorCity', 'superiorPD'] },
@@ -73,6 +77,7 @@ describe('every route × every role', () => {
   let grantToRevoke = 0;
   let corpusBody = 0;
   let created = 0;
+  let filed = 0;
   let round = 0;
   const newPasswords = new Map<string, string>();
 
@@ -81,6 +86,11 @@ describe('every route × every role', () => {
     const t = await createUser(fx.db, CLI, { name: 'target', password: PASSWORD });
     target = t.id;
     corpusBody = Number((await fx.db.query<{ body_id: number }>('select body_id from reports where id = $1', [fx.reportId]))[0].body_id);
+    // one application R-1 in the register of each body, for the record and event routes
+    for (const id of [fx.bodies.A, fx.bodies.B, fx.bodies.C]) {
+      const [{ name }] = await fx.db.query<{ name: string }>('select name from bodies where id = $1', [id]);
+      await new RegisterStore(fx.db).save([{ id: 'R-1', body: name, received: '2026-03-02', applicant: { type: 'natural_person', name: '张三' } }], [], 'test');
+    }
   });
   after(async () => fx?.close());
 
@@ -117,10 +127,13 @@ describe('every route × every role', () => {
       'GET /api/audit': { path: '/api/audit', ok: 200 },
       'GET /api/audit/export': { path: '/api/audit/export?format=csv', ok: 200 },
       'GET /api/office/bodies/:body': { path: b, ok: 200 },
-      'GET /api/office/bodies/:body/register': { path: `${b}/register`, ok: 501 },
-      'POST /api/office/bodies/:body/register': { path: `${b}/register`, body: {}, ok: 501 },
-      'GET /api/office/bodies/:body/register/export': { path: `${b}/register/export`, ok: 501 },
-      'GET /api/office/bodies/:body/register/counts': { path: `${b}/register/counts`, ok: 501 },
+      'GET /api/office/bodies/:body/register': { path: `${b}/register?on=2026-03-10`, ok: 200 },
+      'POST /api/office/bodies/:body/register': { path: `${b}/register?on=2026-03-10`, body: { id: `new-${principal}-${++filed}`, received: '2026-03-02', applicant: { type: 'natural_person' } }, ok: 201 },
+      'GET /api/office/bodies/:body/register/due': { path: `${b}/register/due?on=2026-03-10`, ok: 200 },
+      'GET /api/office/bodies/:body/register/applications/:id': { path: `${b}/register/applications/R-1?on=2026-03-10`, ok: 200 },
+      'POST /api/office/bodies/:body/register/applications/:id/events': { path: `${b}/register/applications/R-1/events?on=2026-03-10`, body: { date: '2026-03-03', kind: 'correction_requested' }, ok: 201 },
+      'GET /api/office/bodies/:body/register/export': { path: `${b}/register/export?format=jsonl&personal=1`, ok: 200 },
+      'GET /api/office/bodies/:body/register/counts': { path: `${b}/register/counts?year=2026`, ok: 200 },
       'GET /api/office/bodies/:body/drafts': { path: `${b}/drafts`, ok: 501 },
       'POST /api/office/bodies/:body/drafts': { path: `${b}/drafts`, body: {}, ok: 501 },
     };

@@ -14,6 +14,10 @@ import comparePage from './pages/compare.js';
 import batchPage from './pages/batch.js';
 import loginPage from './pages/login.js';
 import mePage from './pages/me.js';
+import registerPage from './pages/register.js';
+import registerRecordPage from './pages/register-record.js';
+import registerDuePage from './pages/register-due.js';
+import registerTablesPage from './pages/register-tables.js';
 import { me, signOut } from './lib/api.js';
 
 const ROUTES = [
@@ -28,6 +32,10 @@ const ROUTES = [
   { path: '/batch', page: batchPage, nav: true },
   { path: '/login', page: loginPage },
   { path: '/me', page: mePage },
+  { path: '/register', page: registerPage },
+  { path: '/register/record', page: registerRecordPage },
+  { path: '/register/due', page: registerDuePage },
+  { path: '/register/tables', page: registerTablesPage },
 ];
 
 const notFound = {

@@ -52,6 +52,9 @@ export const AUDIT_ACTIONS: Record<string, string> = {
   'user.totp': '设置双重验证 / second factor set',
   'audit.export': '导出审计日志 / audit log exported',
   'personal_data.export': '导出个人信息 / personal data exported',
+  'register.create': '登记新申请 / application registered',
+  'register.event': '登记办理事项 / event added to an application',
+  'register.export': '导出登记（不含个人信息） / register exported without personal data',
 };
 
 export async function audit(q: Queryable, actor: Actor, e: AuditEntry, at?: Date): Promise<void> {

@@ -121,6 +121,21 @@ export class RegisterStore {
     return 'update';
   }
 
+  /**
+   * Stores one application (created or updated) with its history row, and runs `alsoInside` in the
+   * same transaction with the record before (null when new) — the web service writes its audit
+   * row there, so that the change and its audit entry are kept together or not at all.
+   */
+  async saveApplication(a: Application, actor: string, alsoInside?: (q: Queryable, before: Application | null, result: 'create' | 'update' | 'same') => Promise<void>): Promise<'create' | 'update' | 'same'> {
+    const who = checkActor(actor);
+    return this.db.transaction(async (q) => {
+      const old = await q.query<{ record: Application }>(`select record from ${this.t('register_applications')} where body = $1 and id = $2 for update`, [a.body, a.id]);
+      const result = await this.putApplication(q, strip(a) as Application, who);
+      if (alsoInside) await alsoInside(q, old[0]?.record ?? null, result);
+      return result;
+    });
+  }
+
   /** Removes an application (kept in the history with its last record). */
   async deleteApplication(body: string, id: string, actor: string): Promise<boolean> {
     const who = checkActor(actor);

@@ -74,7 +74,7 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** Client-side page routes that answer with the app shell (web/index.html); web/app.js routes the same paths. */
-export const PAGE_ROUTES = ['/', '/check', '/login', '/me', '/corpus', '/bodies', '/body', '/report', '/dashboard', '/compare', '/batch'];
+export const PAGE_ROUTES = ['/', '/check', '/login', '/me', '/corpus', '/bodies', '/body', '/report', '/dashboard', '/compare', '/batch', '/register', '/register/record', '/register/due', '/register/tables'];
 
 export { HttpError } from './errors.js';
 

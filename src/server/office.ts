@@ -1,6 +1,6 @@
 // The office side, per body, mounted at /api/office: today the body's workspace (the body and
-// what the caller may do there); the register and draft routes are declared in routes.ts and
-// answer 501 after their access check until their features land.
+// what the caller may do there), the register (register.ts); the draft routes are declared in
+// routes.ts and answer 501 after their access check until their feature lands.
 
 import { Hono } from 'hono';
 import { CAPABILITIES, type CapabilityKey } from '../auth/roles.js';
@@ -8,6 +8,7 @@ import { grantsCovering } from '../auth/scope.js';
 import { HttpError } from './errors.js';
 import { declare, needStore, sessionOf } from './guard.js';
 import { ROUTES } from './routes.js';
+import { registerRoutes } from './register.js';
 
 export function officeRoutes(): Hono {
   const api = new Hono();
@@ -25,6 +26,8 @@ export function officeRoutes(): Hono {
     }
     return c.json({ body, may });
   });
+
+  registerRoutes(api);
 
   for (const r of ROUTES.filter((x) => x.planned && x.path.startsWith('/api/office/'))) {
     declare(api, '/api/office', r.method, r.path.slice('/api/office'.length), () => {

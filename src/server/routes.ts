@@ -73,10 +73,14 @@ export const ROUTES: readonly RouteDecl[] = [
   { method: 'GET', path: '/api/audit/export', access: cap('audit.read') },
   // the office side, per body (src/server/office.ts)
   { method: 'GET', path: '/api/office/bodies/:body', access: cap('body.view') },
-  { method: 'GET', path: '/api/office/bodies/:body/register', access: cap('register.read'), planned: true },
-  { method: 'POST', path: '/api/office/bodies/:body/register', access: cap('register.write'), planned: true },
-  { method: 'GET', path: '/api/office/bodies/:body/register/export', access: cap('register.export'), planned: true },
-  { method: 'GET', path: '/api/office/bodies/:body/register/counts', access: cap('register.counts'), planned: true },
+  // the register of a body (src/server/register.ts)
+  { method: 'GET', path: '/api/office/bodies/:body/register', access: cap('register.read') },
+  { method: 'POST', path: '/api/office/bodies/:body/register', access: cap('register.write') },
+  { method: 'GET', path: '/api/office/bodies/:body/register/due', access: cap('register.read') },
+  { method: 'GET', path: '/api/office/bodies/:body/register/applications/:id', access: cap('register.read') },
+  { method: 'POST', path: '/api/office/bodies/:body/register/applications/:id/events', access: cap('register.write') },
+  { method: 'GET', path: '/api/office/bodies/:body/register/export', access: cap('register.export') },
+  { method: 'GET', path: '/api/office/bodies/:body/register/counts', access: cap('register.counts') },
   { method: 'GET', path: '/api/office/bodies/:body/drafts', access: cap('drafts.read'), planned: true },
   { method: 'POST', path: '/api/office/bodies/:body/drafts', access: cap('drafts.write'), planned: true },
 ];

@@ -48,7 +48,12 @@ export default {
               h('tbody', {}, bodies.map((g) => {
                 const may = h('td', { className: 'may' }, '……');
                 if (g.body_id !== null) {
-                  api.get(`/api/office/bodies/${g.body_id}`).then((r) => may.replaceChildren(r.may.map((m) => m.zh).join('、') || '—')).catch((err) => may.replaceChildren(err.message));
+                  api.get(`/api/office/bodies/${g.body_id}`).then((r) => {
+                    may.replaceChildren(r.may.map((m) => m.zh).join('、') || '—');
+                    // the register pages of the body, for those who may read it or its counts
+                    if (r.may.some((m) => m.capability === 'register.read')) may.append(' ', h('a', { href: `/register?body=${g.body_id}`, className: 'button small' }, '依申请公开登记'));
+                    else if (r.may.some((m) => m.capability === 'register.counts')) may.append(' ', h('a', { href: `/register/tables?body=${g.body_id}`, className: 'button small' }, '登记统计'));
+                  }).catch((err) => may.replaceChildren(err.message));
                 } else may.replaceChildren('范围内各机关的报告和统计');
                 return h('tr', { dataset: { grant: g.id } }, h('td', { className: 'scope' }, scopeText(g)), h('td', {}, data.roles[g.role] ?? g.role), may);
               })))
