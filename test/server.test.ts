@@ -8,8 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import ExcelJS from 'exceljs';
 import { createApp, SECURITY_HEADERS } from '../src/server/app.js';
-import { placeGrid } from '../src/server/export.js';
-import type { TableLayout } from '../src/server/layout.js';
+import { placeGrid } from '../src/layout/index.js';
+import type { TableLayout } from '../src/layout/index.js';
 import type { Report } from '../src/types.js';
 import { fixture } from './helpers.js';
 

@@ -5,7 +5,8 @@
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { columnsOf, TEMPLATES, type TableKey } from '../template/index.js';
+import { TEMPLATES, type TableKey } from '../template/index.js';
+import { formatCell, rowLabel, tableOutline } from '../layout/index.js';
 import type { TemplateVersion } from '../types.js';
 import type { Db } from './db.js';
 import { cellPaths, normaliseName, STATUS_NAME, TABLES } from './model.js';
@@ -234,8 +235,9 @@ export async function exportText(db: Db, f: ReportFilter, format: 'csv' | 'jsonl
 export type LayoutCell = string | number | null;
 
 /**
- * A report's three tables laid out like the template: heading, column labels, row labels with
- * their numbering, one value per column. `value(path)` gives what to show for a cell.
+ * A report's three tables laid out like the template (the walk of src/layout/outline.ts), one
+ * line per sheet row: heading, column labels, row labels with their numbering, one value per
+ * column. `value(path)` gives what to show for a cell.
  */
 export function layoutRows(version: TemplateVersion, value: (path: string) => LayoutCell, present: (table: TableKey) => boolean = () => true): LayoutCell[][] {
   const out: LayoutCell[][] = [];
@@ -249,20 +251,17 @@ export function layoutRows(version: TemplateVersion, value: (path: string) => La
       continue;
     }
     if (table.note) out.push([table.note]);
+    // one header line per run of rows with the same columns (a new caption alone repeats none)
     let header = '';
-    for (const row of table.rows) {
-      const cols = columnsOf(table, row);
-      if (!row.group) {
-        const h = [table.labelHeader ?? '', ...cols.map((c) => (c.parent && c.parent !== table.groupHeaders?.[0] ? `${c.parent}·${c.label}` : c.label))];
+    for (const entry of tableOutline(table)) {
+      if (entry.kind === 'header') {
+        const h = [table.labelHeader ?? '', ...entry.columns.map((c) => (c.parent && c.parent !== table.groupHeaders?.[0] ? `${c.parent}·${c.label}` : c.label))];
         if (h.join('|') !== header) {
           header = h.join('|');
           out.push(h);
         }
-      }
-      const parent = tk === 'review_litigation' && row.parent ? `${row.parent}·` : '';
-      const label = `${row.numbering ?? ''}${parent}${row.label}`;
-      if (row.group) out.push([label]);
-      else out.push([label, ...cols.map((c) => value(`${tk}.${row.key}.${c.key}`))]);
+      } else if (entry.kind === 'group') out.push([rowLabel(table, entry.row)]);
+      else if (entry.kind === 'row') out.push([rowLabel(table, entry.row), ...entry.columns.map((c) => value(`${tk}.${entry.row.key}.${c.key}`))]);
     }
     out.push([]);
   }
@@ -271,9 +270,9 @@ export function layoutRows(version: TemplateVersion, value: (path: string) => La
 
 /** How a stored cell shows in a sheet: its number, `?a/b` for ambiguous candidates, empty when missing. */
 export function displayCell(c: StoredCell | undefined): LayoutCell {
-  if (!c) return null;
-  if (isDecided(c)) return c.value;
-  if (c.status === 'ambiguous') return c.candidates?.length ? `?${c.candidates.join('/')}` : '?';
+  const look = formatCell(c);
+  if (look.decided) return look.value;
+  if (look.status === 'ambiguous') return look.text;
   return null;
 }
 
