@@ -4,10 +4,10 @@
 import { createHash } from 'node:crypto';
 import type { Cell, Fact, Finding, Report, Span, TableCells, TemplateKey } from './types.js';
 import { InputError } from './types.js';
-import { decodeBytes, normalizeText } from './normalize/index.js';
+import { normalizeText } from './normalize/index.js';
 import { detectFormat } from './decode/detect.js';
 import { DEFAULT_LIMITS, type DecodeLimits, type DecodedDocument } from './decode/types.js';
-import { decodeDocx, decodeHtml, decodeLegacyDoc, decodePdf } from './decode/index.js';
+import { decodeBytes, decodeDocx, decodeHtml, decodeLegacyDoc, decodePdf } from './decode/index.js';
 import { locateSections, type SectionHit } from './locate/sections.js';
 import { detectVersion } from './locate/version.js';
 import { extractMeta } from './meta/meta.js';

@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Inflate } from 'fflate';
 import { InputError } from '../types.js';
-import { joinCellParts, scanMarkup } from './html.js';
+import { joinCellParts, scanMarkup } from './markup.js';
 import type { DecodedDocument, DecodeLimits } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
