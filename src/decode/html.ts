@@ -21,7 +21,8 @@ import iconv from 'iconv-lite';
 import { InputError } from '../types.js';
 import { asBuffer, byBom, declaredCharset, gbOrBig5, normEncoding, strictUtf8, utf16Guess } from './charset.js';
 import type { DecodedDocument } from './types.js';
-import { joinCellParts, scanMarkup } from './markup.js';
+import { scanMarkup } from './markup.js';
+import { gridLines, type GridRow } from './grid.js';
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
@@ -243,7 +244,6 @@ const BLOCK = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'h1
  */
 const CRUFT_WORDS = new Set(['nav', 'navbar', 'navigation', 'menu', 'menubar', 'submenu', 'topmenu', 'mainnav', 'subnav', 'breadcrumb', 'breadcrumbs', 'crumb', 'crumbs', 'bread', 'location', 'dqwz', 'weizhi', 'share', 'bdshare', 'fenxiang', 'jiathis', 'social', 'footer', 'foot', 'copyright', 'banquan', 'sidebar', 'toolbar', 'related', 'xgwz', 'xglj', 'pagination', 'pager', 'search', 'searchbox', 'login', 'skip', 'qrcode', 'ewm', 'erweima', 'wza', 'accessibility']);
 const MAX_DEPTH = 2000;
-const LONG_CELL = 150;
 
 const cruftCache = new Map<string, boolean>();
 
@@ -468,43 +468,13 @@ function cellLines(cell: El): string[] {
   return s.lines;
 }
 
-/**
- * One line per row on the expanded grid: "a | b | c |". A cell spanning rows gives its text in
- * its first row and "" below; a cell spanning columns gives its text once and "" after it. A row
- * with a prose cell (a note, a paragraph) is written as lines of text instead.
- */
+/** A data table's captions, then its rows on the grid (grid.ts); spans past two million grid cells are not expanded. */
 function renderTable(table: El, sink: Sink): void {
   sink.flush();
   const { rows, captions } = tableRows(table);
   for (const c of captions) for (const l of cellLines(c)) sink.line(l);
-  const grid: string[][] = rows.map(() => []);
-  const prose: boolean[] = rows.map((cells) => cells.some((c) => c.len > LONG_CELL));
-  let area = 0;
-  rows.forEach((cells, r) => {
-    let c = 0;
-    for (const cell of cells) {
-      while (grid[r][c] !== undefined) c++;
-      let rs = cell.rowspan === 0 ? rows.length - r : Math.min(cell.rowspan, rows.length - r);
-      let cs = cell.colspan;
-      // hostile spans: past two million grid cells, spans are no longer expanded
-      if (area + rs * cs > 2_000_000) rs = cs = 1;
-      area += rs * cs;
-      const text = prose[r] ? '' : joinCellParts(cellLines(cell));
-      for (let i = 0; i < rs; i++) for (let j = 0; j < cs; j++) grid[r + i][c + j] = i === 0 && j === 0 ? text : '';
-      c += cs;
-    }
-  });
-  rows.forEach((cells, r) => {
-    if (prose[r]) {
-      for (const cell of cells) for (const l of cellLines(cell)) sink.line(l);
-      return;
-    }
-    const row = grid[r];
-    if (!row.length) return;
-    const out: string[] = [];
-    for (let c = 0; c < row.length; c++) out.push(row[c] ?? '');
-    sink.line(`${out.join(' | ')} |`);
-  });
+  const grid: GridRow[] = rows.map((cells) => ({ cells: cells.map((cell) => ({ lines: cellLines(cell), colspan: cell.colspan, rowspan: cell.rowspan, len: cell.len })) }));
+  for (const l of gridLines(grid, { maxArea: 2_000_000 })) sink.line(l);
 }
 
 // ---------------------------------------------------------------------------------------------
