@@ -23,6 +23,7 @@ import { asBuffer, byBom, declaredCharset, gbOrBig5, normEncoding, strictUtf8, u
 import type { DecodedDocument } from './types.js';
 import { scanMarkup } from './markup.js';
 import { gridLines, type GridRow } from './grid.js';
+import { alternation, BUTTON_LABELS, COUNTER_LABELS, CRUFT_CLASS_WORDS, LINK_LINE_STARTS, LOCATION_LABELS } from './cruft.js';
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
@@ -238,11 +239,6 @@ interface El {
 
 const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'iframe', 'frame', 'frameset', 'template', 'svg', 'math', 'canvas', 'object', 'embed', 'applet', 'select', 'option', 'optgroup', 'datalist', 'textarea', 'button', 'input', 'nav', 'aside', 'footer', 'head', 'map', 'audio', 'video', 'dialog']);
 const BLOCK = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'section', 'article', 'main', 'header', 'footer', 'blockquote', 'pre', 'address', 'center', 'hr', 'form', 'fieldset', 'legend', 'figure', 'figcaption', 'caption', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'body', 'html', 'details', 'summary', 'root', 'title', 'marquee']);
-/**
- * class/id words of navigation, breadcrumbs, share bars, page footers, sidebars. Not "print":
- * CMSs name the printable article itself so (printContent); 【打印】【关闭】 go by their text.
- */
-const CRUFT_WORDS = new Set(['nav', 'navbar', 'navigation', 'menu', 'menubar', 'submenu', 'topmenu', 'mainnav', 'subnav', 'breadcrumb', 'breadcrumbs', 'crumb', 'crumbs', 'bread', 'location', 'dqwz', 'weizhi', 'share', 'bdshare', 'fenxiang', 'jiathis', 'social', 'footer', 'foot', 'copyright', 'banquan', 'sidebar', 'toolbar', 'related', 'xgwz', 'xglj', 'pagination', 'pager', 'search', 'searchbox', 'login', 'skip', 'qrcode', 'ewm', 'erweima', 'wza', 'accessibility']);
 const MAX_DEPTH = 2000;
 
 const cruftCache = new Map<string, boolean>();
@@ -255,7 +251,7 @@ function isCruft(attrs: Record<string, string>): boolean {
   const key = `${cls ?? ''} ${id ?? ''}`;
   let out = cruftCache.get(key);
   if (out === undefined) {
-    out = key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).some((w) => CRUFT_WORDS.has(w));
+    out = key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).some((w) => CRUFT_CLASS_WORDS.has(w));
     if (cruftCache.size > 10_000) cruftCache.clear();
     cruftCache.set(key, out);
   }
@@ -502,8 +498,9 @@ const TRAD_RE = new RegExp(`[${Object.keys(TRAD).filter((k) => k.length === 1).j
 const simplify = (s: string) => s.replace(TRAD_RE, (c) => TRAD[c] ?? c);
 
 /** Text-only cruft: print/close links, breadcrumbs, share bars, font-size pickers. */
-const CRUFT_TOKEN = /【\s*(?:打印(?:本页|此页|文章)?|关闭(?:窗口|本页)?|返回(?:顶部)?|收藏(?:本页)?|保存|分享|字体|字号|纠错)[^】]{0,12}】|\[\s*(?:打印|关闭)(?:本页|窗口)?\s*\]/g;
-const CRUFT_LINE = /^(?:当前位置|您现在的位置|您当前的位置|您所在的位置|所在位置|现在位置)\s*[:：]|^(?:分享到|扫一扫|上一篇|下一篇|上一条|下一条|打印本页|关闭窗口|返回顶部|字号\s*[:：]|【?\s*字体\s*[:：]|浏览次数|访问次数|阅读次数|点击数)|^(?:打印|关闭|大|中|小|\s)+$/;
+// (a page's 【】 button may carry a few more characters: 【打印本页 】, 【字体：大 中 小】)
+const CRUFT_TOKEN = new RegExp(`【\\s*(?:${alternation(BUTTON_LABELS)})[^】]{0,12}】|\\[\\s*(?:${alternation(BUTTON_LABELS)})\\s*\\]`, 'g');
+const CRUFT_LINE = new RegExp(`^(?:${alternation(LOCATION_LABELS)})\\s*[:：]|^(?:${alternation(LINK_LINE_STARTS)}|字号\\s*[:：]|【?\\s*字体\\s*[:：]|${alternation(COUNTER_LABELS)})|^(?:打印|关闭|大|中|小|\\s)+$`);
 
 function cleanLines(lines: string[]): string[] {
   const out: string[] = [];
