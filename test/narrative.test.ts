@@ -336,22 +336,10 @@ test('parseChineseNumber', () => {
   assert.equal(parseChineseNumber('十十'), null);
 });
 
-test('performance: a 30 KB report in a few ms; punctuation-free input stays linear', () => {
-  const report = [
-    fixture('seed003-panyu-2021.txt'),
-    fixture('huaian-city-2024.txt'),
-    fixture('seed001-chaoyang-2021.txt'),
-    fixture('seed004-linshu-2019.txt'),
-  ]
-    .join('\n')
-    .slice(0, 30000);
-  for (let i = 0; i < 3; i++) extractFacts(report); // warm up
-  let t0 = performance.now();
-  for (let i = 0; i < 10; i++) extractFacts(report);
-  const ms = (performance.now() - t0) / 10;
-  assert.ok(ms < 25, `30 KB took ${ms.toFixed(1)} ms`);
-  const flat = '受理申请1件'.repeat(5000) + '无'.repeat(10000) + '行政复议'.repeat(2000);
-  t0 = performance.now();
-  extractFacts(flat);
-  assert.ok(performance.now() - t0 < 500);
+test('punctuation-free input: facts are still read, and each one once', () => {
+  // its speed (linear in the input) is measured in `npm run bench:stages`
+  const flat = '受理申请1件'.repeat(50) + '无'.repeat(100) + '行政复议'.repeat(20);
+  const facts = extractFacts(flat);
+  // the first sentence is read; a run of 无 before 行政复议 reads as "no review cases"
+  assert.deepEqual(facts.map((f) => [f.kind, f.value]), [['requests_received', 1], ['review_total', 0]]);
 });

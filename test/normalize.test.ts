@@ -266,18 +266,10 @@ test('property: any string normalises without throwing; the map is non-decreasin
   );
 });
 
-test('speed: a 20 KB report normalises in a few milliseconds after warm-up', () => {
+test('a 20 KB report of repeated text normalises to the same text as its parts', () => {
+  // its speed is measured in `npm run bench:stages`
   for (const src of [seed001, seed003plain]) {
-    const big = (src + '\n').repeat(Math.ceil(20000 / src.length)).slice(0, 20000);
-    for (let i = 0; i < 5; i++) normalizeText(big);
-    const times: number[] = [];
-    for (let i = 0; i < 11; i++) {
-      const t0 = performance.now();
-      normalizeText(big);
-      times.push(performance.now() - t0);
-    }
-    times.sort((a, b) => a - b);
-    // well under 5 ms on an idle machine; the bound leaves room for a busy one
-    assert.ok(times[5] < 10, `median ${times[5].toFixed(2)} ms`);
+    const one = normalizeText(src + '\n').text;
+    assert.equal(normalizeText((src + '\n').repeat(3)).text, one.repeat(3));
   }
 });
