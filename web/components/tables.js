@@ -57,7 +57,7 @@ export function renderTables(tmpl, report, { onCell }) {
             className: `cell st-${status in STATUS ? status : 'none'}${c.total ? ' total' : ''}`,
             dataset: { cell: c.cell, status },
             tabIndex: 0, role: 'button', title: cellTitle(tmpl, c.cell, cell),
-            'aria-label': `${pathText(tmpl, c.cell)}：${cell?.status === 'ambiguous' ? '存疑' : fmt(cell?.value) || (STATUS[status]?.zh ?? '无')}`,
+            'aria-label': `${pathText(tmpl, c.cell)}：${cell?.status === 'ambiguous' ? STATUS.ambiguous.zh : fmt(cell?.value) || (STATUS[status]?.zh ?? '无')}`,
             on: {
               click: () => onCell(c.cell),
               keydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onCell(c.cell); } },
