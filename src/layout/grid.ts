@@ -1,7 +1,8 @@
 // The template's tables as display grids, computed from the template data (src/template/): header
 // rows with merged cells, label columns with nested groups, and data cells that name the report
 // cell they show. The web page and the XLSX export both draw from this one description, so
-// neither spells a label; rows come in the order and nesting of the one walk (outline.ts). The layout follows the official 2021 template document (table 二:
+// neither spells a label; rows come in the order and nesting of the one walk (outline.ts). The
+// layout follows the official 2021 template document (table 二:
 // stacked sub-tables under 第二十条 captions; table 三: a 3-row header under 申请人情况 and a
 // 3-column label block with the vertical 三、本年度办理结果 group; table 四: one row of numbers
 // under 行政复议 / 行政诉讼 › 未经复议直接起诉 / 复议后起诉).
