@@ -1,15 +1,14 @@
 // Queries and exports of the stored corpus. CSV and JSON Lines, wide (one row per report, one
 // column per cell path) or long (one row per cell), written in chunks of reports; XLSX with a
-// summary sheet and one sheet per report in the template's own layout (labels from TEMPLATES).
+// summary sheet and one sheet per report in the template's own layout (src/layout/lines.ts).
 
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { TEMPLATES, type TableKey } from '../template/index.js';
-import { formatCell, rowLabel, tableOutline } from '../layout/index.js';
-import type { TemplateVersion } from '../types.js';
+import type { TableKey } from '../template/index.js';
+import { formatCell, layoutRows, type SheetValue } from '../layout/index.js';
 import type { Db } from './db.js';
-import { cellPaths, normaliseName, STATUS_NAME, TABLES } from './model.js';
+import { cellPaths, normaliseName, STATUS_NAME } from './model.js';
 
 export interface ReportFilter {
   /** Part of the body's name. */
@@ -232,44 +231,8 @@ export async function exportText(db: Db, f: ReportFilter, format: 'csv' | 'jsonl
 
 // ---------------------------------------------------------------- the template's layout
 
-export type LayoutCell = string | number | null;
-
-/**
- * A report's three tables laid out like the template (the walk of src/layout/outline.ts), one
- * line per sheet row: heading, column labels, row labels with their numbering, one value per
- * column. `value(path)` gives what to show for a cell.
- */
-export function layoutRows(version: TemplateVersion, value: (path: string) => LayoutCell, present: (table: TableKey) => boolean = () => true): LayoutCell[][] {
-  const out: LayoutCell[][] = [];
-  const t = TEMPLATES[version];
-  for (const tk of TABLES) {
-    const table = t.tables[tk];
-    out.push([`${table.headingNumber}、${table.heading}`]);
-    if (!present(tk)) {
-      out.push(['（报告中没有此表 / table absent）']);
-      out.push([]);
-      continue;
-    }
-    if (table.note) out.push([table.note]);
-    // one header line per run of rows with the same columns (a new caption alone repeats none)
-    let header = '';
-    for (const entry of tableOutline(table)) {
-      if (entry.kind === 'header') {
-        const h = [table.labelHeader ?? '', ...entry.columns.map((c) => (c.parent && c.parent !== table.groupHeaders?.[0] ? `${c.parent}·${c.label}` : c.label))];
-        if (h.join('|') !== header) {
-          header = h.join('|');
-          out.push(h);
-        }
-      } else if (entry.kind === 'group') out.push([rowLabel(table, entry.row)]);
-      else if (entry.kind === 'row') out.push([rowLabel(table, entry.row), ...entry.columns.map((c) => value(`${tk}.${entry.row.key}.${c.key}`))]);
-    }
-    out.push([]);
-  }
-  return out;
-}
-
 /** How a stored cell shows in a sheet: its number, `?a/b` for ambiguous candidates, empty when missing. */
-export function displayCell(c: StoredCell | undefined): LayoutCell {
+export function displayCell(c: StoredCell | undefined): SheetValue {
   const look = formatCell(c);
   if (look.decided) return look.value;
   if (look.status === 'ambiguous') return look.text;
