@@ -76,7 +76,7 @@ describe('web app in Chromium', { skip }, () => {
     // Every cell drawn shows the status and value the API reports for it.
     const form = new FormData();
     form.append('file', new Blob([new Uint8Array(fixture('corpus', 'input', 'seed001-chaoyang-2021.txt'))]), 'seed001-chaoyang-2021.txt');
-    const report = (await (await fetch(`${base}/api/parse`, { method: 'POST', body: form })).json()) as Report;
+    const report = (await (await fetch(`${base}/api/parse`, { method: 'POST', headers: { origin: base }, body: form })).json()) as Report;
     const drawn = await page.locator('td.cell').evaluateAll((tds) => tds.map((td) => [(td as HTMLElement).dataset.cell, (td as HTMLElement).dataset.status, td.querySelector('.v')?.textContent ?? '']));
     assert.equal(drawn.length, 10 + 25 * 7 + 15);
     for (const [path, status, shown] of drawn) {

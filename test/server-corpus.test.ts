@@ -343,9 +343,9 @@ for (const be of backends) {
 
     test('other methods are 405; page routes answer with the app shell', async () => {
       for (const p of ['/api/reports', '/api/bodies/1', '/api/compare', '/api/dashboard']) {
-        const res = await app.request(p, { method: 'POST' });
+        const res = await app.request(p, { method: 'POST', headers: { origin: 'http://localhost' } });
         assert.equal(res.status, 405, p);
-        assert.equal(res.headers.get('allow'), 'GET');
+        assert.equal(res.headers.get('allow'), 'GET, HEAD');
       }
       for (const p of ['/corpus', '/bodies', '/body?id=1', '/report?id=1', '/dashboard', '/compare?a=1&b=2', '/batch']) {
         const res = await get(p);
@@ -419,6 +419,8 @@ describe('npm start with the store', () => {
       assert.ok(first.url, `no address: ${first.out} ${first.err}`);
       assert.match(first.out, /正在导入 18 份示例报告/);
       assert.match(first.out, /已导入 18 份，失败 0 份/);
+      // no terminal: how to create the first administrator is printed, nothing is asked
+      assert.match(first.out, /还没有管理员账户[^\n]*\n\s+npx gongkai user add --admin 用户名 --data /);
       const f = (await (await fetch(new URL('/api/corpus', first.url!))).json()) as Json;
       assert.equal(f.reports, 18);
       assert.equal(((await (await fetch(new URL('/api/health', first.url!))).json()) as Json).store, 'ready');
@@ -473,7 +475,8 @@ describe('npm start with the store', () => {
 });
 
 test('every corpus route is documented in web/openapi.json; the new web files never build DOM from strings', async () => {
-  const { CORPUS_API_PATHS } = await import('../src/server/corpus.js');
+  const { ROUTES } = await import('../src/server/routes.js');
+  const CORPUS_API_PATHS = ROUTES.filter((r) => r.access.kind === 'public_site' && r.method === 'GET').map((r) => r.path);
   const app = createApp();
   const doc = (await (await app.request('/openapi.json')).json()) as { paths: Record<string, { get?: { responses: Record<string, unknown> } }> };
   for (const p of CORPUS_API_PATHS) {

@@ -12,8 +12,9 @@ import { placeGrid } from '../src/layout/index.js';
 import type { TableLayout } from '../src/layout/index.js';
 import type { Report } from '../src/types.js';
 import { fixture } from './helpers.js';
+import { fetchSameSite, sameSite } from './http.js';
 
-const app = createApp();
+const app = sameSite(createApp());
 const SEED = new Uint8Array(fixture('corpus', 'input', 'seed001-chaoyang-2021.txt'));
 const CSP = SECURITY_HEADERS['Content-Security-Policy'];
 
@@ -144,6 +145,7 @@ describe('GET routes', () => {
   test('wrong method: 405 JSON', async () => {
     const res = await app.request('/api/parse');
     assert.equal(res.headers.get('allow'), 'POST');
+    assert.equal((await app.request('/api/health', { method: 'DELETE' })).headers.get('allow'), 'GET, HEAD');
     await jsonError(res, 405, 'method_not_allowed');
     await jsonError(await app.request('/api/health', { method: 'POST' }), 405, 'method_not_allowed');
   });
@@ -191,7 +193,7 @@ describe('POST /api/parse', () => {
   });
 
   test('too large: by Content-Length, by size, and in a form', async () => {
-    const small = createApp({ maxBytes: 1000 });
+    const small = sameSite(createApp({ maxBytes: 1000 }));
     const msg = await jsonError(await small.request('/api/parse', { method: 'POST', body: new Uint8Array(2000) }), 413, 'too_large');
     assert.match(msg, /^文件过大/);
     // A declared length over the limit is refused before the body is read.
@@ -229,6 +231,8 @@ describe('POST /api/parse', () => {
   });
 
   test('requests from another site are refused', async () => {
+    const app = createApp(); // no Origin added
+    await jsonError(await app.request('/api/parse', { method: 'POST', body: SEED }), 403, 'cross_origin');
     await jsonError(await app.request('/api/parse', { method: 'POST', headers: { origin: 'http://evil.example' }, body: SEED }), 403, 'cross_origin');
     await jsonError(await app.request('/api/parse', { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' }, body: SEED }), 403, 'cross_origin');
     const same = await app.request('http://localhost/api/parse', { method: 'POST', headers: { origin: 'http://localhost', host: 'localhost' }, body: SEED });
@@ -316,7 +320,7 @@ describe('over a real socket', () => {
 
   test('a streamed body over the limit is cut off with 413', async () => {
     const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = httpRequest(`${base}/api/parse`, { method: 'POST', headers: { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' } }, (res) => {
+      const req = httpRequest(`${base}/api/parse`, { method: 'POST', headers: { 'content-type': 'text/plain', 'transfer-encoding': 'chunked', origin: base } }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (d) => (body += d));
@@ -336,7 +340,7 @@ describe('over a real socket', () => {
   });
 
   test('a multipart upload from fetch', async () => {
-    const res = await fetch(`${base}/api/parse`, { method: 'POST', body: multipart(Buffer.from('')) });
+    const res = await fetchSameSite(base)(`${base}/api/parse`, { method: 'POST', body: multipart(Buffer.from('')) });
     await jsonError(res, 400, 'empty');
     const notFound = await fetch(`${base}/definitely/not/here`);
     await jsonError(notFound, 404, 'not_found');

@@ -107,7 +107,7 @@ for (const be of backends('store')) {
       const again = await openDb(o);
       try {
         const m = await again.query<{ n: number }>('select count(*)::int as n from schema_migrations');
-        assert.equal(Number(m[0].n), SCHEMA_VERSION);
+        assert.equal(Number(m[0].n), MIGRATIONS.length); // ids may have gaps (4 accounts before 3 register)
       } finally {
         await again.close();
       }

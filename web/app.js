@@ -12,6 +12,9 @@ import reportPage from './pages/report.js';
 import dashboardPage from './pages/dashboard.js';
 import comparePage from './pages/compare.js';
 import batchPage from './pages/batch.js';
+import loginPage from './pages/login.js';
+import mePage from './pages/me.js';
+import { me, signOut } from './lib/api.js';
 
 const ROUTES = [
   { path: '/', page: checkPage, nav: true },
@@ -23,6 +26,8 @@ const ROUTES = [
   { path: '/dashboard', page: dashboardPage, nav: true },
   { path: '/compare', page: comparePage, nav: true },
   { path: '/batch', page: batchPage, nav: true },
+  { path: '/login', page: loginPage },
+  { path: '/me', page: mePage },
 ];
 
 const notFound = {
@@ -34,6 +39,7 @@ const notFound = {
 
 const app = document.getElementById('app');
 const nav = document.getElementById('nav');
+const account = document.getElementById('account');
 let unmount;
 
 function match(pathname) {
@@ -50,13 +56,38 @@ function render() {
     else a.removeAttribute('aria-current');
   }
   clear(app);
-  unmount = page.mount(app, { navigate });
+  unmount = page.mount(app, { navigate, refreshAccount });
   window.scrollTo(0, 0);
 }
 
 function navigate(path) {
   history.pushState(null, '', path);
   render();
+}
+
+/** The top bar's account corner: 登录, or the user's name (to 我的账户) and 退出. */
+async function refreshAccount() {
+  let data = null;
+  try {
+    data = await me();
+  } catch {
+    /* the service is down: the pages say so */
+  }
+  clear(account);
+  if (!data?.user) {
+    account.append(h('a', { href: '/login', id: 'account-login' }, '登录'));
+    return;
+  }
+  const out = h('button', { type: 'button', className: 'button small', id: 'account-logout' }, '退出');
+  out.addEventListener('click', async () => {
+    try {
+      await signOut();
+    } finally {
+      await refreshAccount();
+      navigate('/login');
+    }
+  });
+  account.append(h('a', { href: '/me', id: 'account-me' }, data.user.display_name || data.user.name), out);
 }
 
 for (const r of ROUTES.filter((x) => x.nav)) nav.append(h('a', { href: r.path }, r.page.title));
@@ -68,4 +99,4 @@ document.addEventListener('click', (e) => {
   navigate(a.getAttribute('href'));
 });
 window.addEventListener('popstate', render);
-render();
+refreshAccount().finally(render);

@@ -9,6 +9,7 @@ import { collectPaths, ingest, ingestQueue, enqueue, type IngestProgress, type I
 import { checkCorpus } from '../store/checks.js';
 import { exportText, exportXlsx, type ReportFilter } from '../store/export.js';
 import { aggregate, renderAggregate } from '../store/aggregate.js';
+import { parseOptions, UsageError, type Parsed } from './args.js';
 
 const USAGE = `用法 / usage:
   gongkai ingest [--data DIR] [--workers N] [--batch N] [--retry-failed] PATH... | -
@@ -47,31 +48,8 @@ const FLAGS: Record<string, string[]> = {
   check: ['--corpus', '--json'],
 };
 
-class UsageError extends Error {}
-
-interface Parsed {
-  opts: Map<string, string>;
-  flags: Set<string>;
-  positional: string[];
-}
-
 function parseArgs(command: string, args: string[]): Parsed {
-  const opts = new Map<string, string>();
-  const flags = new Set<string>();
-  const positional: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i];
-    const eq = a.startsWith('--') ? a.indexOf('=') : -1;
-    const name = eq > 0 ? a.slice(0, eq) : a;
-    if ((VALUED[command] ?? []).includes(name)) {
-      const v = eq > 0 ? a.slice(eq + 1) : args[++i];
-      if (v === undefined || v === '') throw new UsageError(`${name} 需要一个值 / ${name} needs a value`);
-      opts.set(name, v);
-    } else if ((FLAGS[command] ?? []).includes(a)) flags.add(a);
-    else if (a.startsWith('--') || (a.startsWith('-') && a !== '-')) throw new UsageError(`未知选项 ${a} / unknown option`);
-    else positional.push(a);
-  }
-  return { opts, flags, positional };
+  return parseOptions(args, VALUED[command] ?? [], FLAGS[command] ?? []);
 }
 
 function positiveInt(p: Parsed, name: string): number | undefined {

@@ -11,6 +11,8 @@ import { makeStyle, renderCheck } from './render.js';
 const USAGE = `用法 / usage:
   gongkai parse [--json] [--text] FILE...   输出报告 JSON（多个文件为 JSON Lines；- 表示标准输入）
   gongkai check FILE...                     以表格形式显示报告并列出问题（有错误时退出码为 1）
+  gongkai user add|list|disable|enable|reset|grant|revoke|totp …   用户与角色（gongkai user --help）
+  gongkai audit list|export …               审计日志（gongkai audit --help）
 选项 / options:
   --max-bytes N    最大输入字节数（默认 ${DEFAULT_MAX_BYTES}）
   --text           在 JSON 中附上规范化文本（span 所指）
@@ -62,6 +64,10 @@ export async function main(argv: string[]): Promise<number> {
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(USAGE + '\n');
     return command ? 0 : 2;
+  }
+  if (command === 'user' || command === 'audit') {
+    const accounts = await import('./accounts.js');
+    return accounts.runAccountCommand(command, rest);
   }
   if (CORPUS_COMMANDS.has(command) || (command === 'check' && rest.includes('--corpus'))) {
     const corpus = await import('./corpus.js');

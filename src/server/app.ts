@@ -5,17 +5,25 @@
 //   GET  /api/template/:version     template data and its display layout (2019 | 2021)
 //   GET  /api/templates             the versions known
 //   GET  /api/health                liveness and limits
-//   GET  /, /check                  the web app (web/index.html); other files of web/ by exact name
-//
-// Every response carries a strict Content-Security-Policy and nosniff; every error is JSON
-// `{ error: { code, message } }` with the message in Chinese first, English after " / ".
 //   GET  /api/corpus, /api/reports[/:id], /api/bodies[/:id], /api/dashboard, /api/compare[/pairs]
 //                                   the corpus (src/server/corpus.ts, over src/store/)
-//   GET  /corpus, /bodies, /body, /report, /dashboard, /compare, /batch   the corpus pages (same shell)
+//   /api/auth/*, /api/users/*, /api/audit[/export]   accounts (src/server/accounts.ts, over src/auth/)
+//   /api/office/bodies/:body/*      the office side, per body (src/server/office.ts)
+//   GET  /, /check, /login, /me, /corpus, /bodies, /body, /report, /dashboard, /compare, /batch   the web app's pages (one shell)
+//
+// Who may use each API route is declared in routes.ts and checked by guard.ts. Hono's own parts do
+// the rest: secureHeaders (a strict Content-Security-Policy on every response, errors too), csrf
+// (no form-like request from another site), bodyLimit (uploads), methodNotAllowed (405 with
+// Allow). Every error is JSON `{ error: { code, message } }`, the message Chinese first, English
+// after " / ".
 
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { secureHeaders } from 'hono/secure-headers';
+import { methodNotAllowed } from 'hono/method-not-allowed';
 import { parseDocument } from '../parse.js';
 import { InputError, type TemplateVersion } from '../types.js';
 import { TEMPLATES } from '../template/index.js';
@@ -23,7 +31,11 @@ import { DEFAULT_WEB_DIR, loadAssets, type Asset } from './assets.js';
 import { templateLayout } from '../layout/index.js';
 import { looksLikeReport, reportToCsv, reportToXlsx } from './export.js';
 import { HttpError } from './errors.js';
-import { CORPUS_API_PATHS, mountCorpus } from './corpus.js';
+import { corpusRoutes } from './corpus.js';
+import { accountRoutes } from './accounts.js';
+import { officeRoutes } from './office.js';
+import { declare, defaultAuthOptions, identify, type AuthOptions } from './guard.js';
+import { ROUTES } from './routes.js';
 import type { Db } from '../store/db.js';
 
 export interface ServerDeps {
@@ -33,16 +45,25 @@ export interface ServerDeps {
   assets?: Map<string, Asset>;
   /** Accepted Host header names (DNS-rebinding guard), e.g. localhost, 127.0.0.1; default: any. */
   allowedHosts?: string[];
-  /** The corpus store (src/store/: PGlite or PostgreSQL). Without it the corpus routes answer 503. */
+  /** The store (src/store/: PGlite or PostgreSQL): the corpus and the accounts. Without it those routes answer 503. */
   store?: Db;
   /** Where internal errors are logged (default console.error). */
   log?: (message: string, err?: unknown) => void;
+  /** Sign-in and sessions: public corpus or not, trusted proxy, session and lockout policy, clock. */
+  auth?: Partial<Omit<AuthOptions, 'store'>>;
 }
 
 export const DEFAULT_UPLOAD_LIMIT = 20 * 1024 * 1024;
 
+/** The Content-Security-Policy: everything from this origin, no inline script or style, no framing. */
+const CSP = {
+  defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'"], imgSrc: ["'self'", 'data:'],
+  objectSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'self'"],
+};
+
+/** Headers every response carries (set by Hono's secureHeaders from these values). */
 export const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+  'Content-Security-Policy': Object.entries(CSP).map(([k, v]) => `${k.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)} ${v.join(' ')}`).join('; '),
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
@@ -51,7 +72,7 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** Client-side page routes that answer with the app shell (web/index.html); web/app.js routes the same paths. */
-export const PAGE_ROUTES = ['/', '/check', '/corpus', '/bodies', '/body', '/report', '/dashboard', '/compare', '/batch'];
+export const PAGE_ROUTES = ['/', '/check', '/login', '/me', '/corpus', '/bodies', '/body', '/report', '/dashboard', '/compare', '/batch'];
 
 export { HttpError } from './errors.js';
 
@@ -71,25 +92,9 @@ const mb = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MB`;
 const tooLarge = (limit: number) => new HttpError(413, 'too_large', `文件过大，上限为 ${mb(limit)} / file too large (limit ${mb(limit)})`);
 const emptyFile = () => new HttpError(400, 'empty', '文件为空 / empty file');
 
-/** Read a body up to `limit` bytes: refused by Content-Length first, then while streaming. */
-export async function readLimited(req: Request, limit: number): Promise<Uint8Array> {
-  const declared = req.headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) throw tooLarge(limit);
-  if (!req.body) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
+/** The body, already held to its limit by Hono's bodyLimit (installed on the route). */
+async function readBody(c: Context): Promise<Uint8Array> {
+  return new Uint8Array(await c.req.arrayBuffer());
 }
 
 /** Kinds of files that are certainly not reports, recognised by their first bytes. */
@@ -125,7 +130,7 @@ async function readUpload(c: Context, limit: number): Promise<Upload> {
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (type.startsWith('multipart/form-data')) {
     // The form adds boundaries and headers around the file: allow a little more than the limit.
-    const body = await readLimited(c.req.raw, limit + 64 * 1024);
+    const body = await readBody(c);
     let form: FormData;
     try {
       form = await new Response(new Uint8Array(body), { headers: { 'content-type': c.req.header('content-type')! } }).formData();
@@ -139,7 +144,7 @@ async function readUpload(c: Context, limit: number): Promise<Upload> {
     return { bytes: new Uint8Array(await file.arrayBuffer()), name: cleanName(file.name) };
   }
   if (type.startsWith('application/json')) {
-    const body = await readLimited(c.req.raw, limit + 1024);
+    const body = await readBody(c);
     if (body.byteLength === 0) throw emptyFile();
     let json: unknown;
     try {
@@ -157,7 +162,8 @@ async function readUpload(c: Context, limit: number): Promise<Upload> {
   if (type.startsWith('application/x-www-form-urlencoded')) {
     throw new HttpError(415, 'unsupported_media_type', '请以 multipart/form-data、JSON 或文件原始内容上传 / send multipart/form-data, JSON {text} or the raw file');
   }
-  const bytes = await readLimited(c.req.raw, limit);
+  const bytes = await readBody(c);
+  if (bytes.byteLength > limit) throw tooLarge(limit);
   let name: string | undefined;
   const q = c.req.query('name') ?? c.req.header('x-file-name');
   if (q) {
@@ -194,50 +200,61 @@ export function createApp(deps: ServerDeps = {}): Hono {
   const log = deps.log ?? ((m: string, e?: unknown) => console.error(m, e ?? ''));
   const allowedHosts = deps.allowedHosts?.map((h) => h.toLowerCase());
   const version = readPackageVersion();
+  const auth = defaultAuthOptions({ ...deps.auth, store: deps.store });
   const app = new Hono();
 
-  // Security headers on every response, including errors and 404s.
+  app.use('*', secureHeaders({ contentSecurityPolicy: CSP, xFrameOptions: 'DENY', strictTransportSecurity: false }));
   app.use('*', async (c, next) => {
     await next();
-    for (const [k, v] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(k, v);
     if (c.req.path.startsWith('/api/')) c.res.headers.set('Cache-Control', 'no-store');
   });
 
-  // Requests from other sites (form posts, DNS rebinding) are refused before any work.
+  // Requests for another host name (DNS rebinding) are refused before any work.
   app.use('*', async (c, next) => {
     const host = (c.req.header('host') ?? '').toLowerCase();
     if (allowedHosts && !allowedHosts.includes(host.replace(/:\d+$/, ''))) {
       throw new HttpError(403, 'bad_host', '不接受此主机名的请求 / requests for this host name are refused');
     }
-    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      const origin = c.req.header('origin');
-      const site = c.req.header('sec-fetch-site');
-      let sameOrigin = true;
-      if (origin && origin !== 'null') {
-        try {
-          sameOrigin = new URL(origin).host.toLowerCase() === host;
-        } catch {
-          sameOrigin = false;
-        }
-      } else if (origin === 'null') sameOrigin = false;
-      if (!sameOrigin || site === 'cross-site') {
-        throw new HttpError(403, 'cross_origin', '不接受来自其他网站的请求 / cross-origin requests are refused');
-      }
-    }
     await next();
   });
 
-  app.get('/api/health', (c) =>
+  // Form-like requests from other sites; Hono's check throws before calling on, so a throw
+  // before `next` is its refusal (answered in our JSON), a later one the route's own error.
+  const originCheck = csrf();
+  app.use('*', async (c, next) => {
+    let passed = false;
+    try {
+      await originCheck(c, async () => {
+        passed = true;
+        await next();
+      });
+    } catch (err) {
+      if (!passed) throw new HttpError(403, 'cross_origin', '不接受来自其他网站的请求 / cross-origin requests are refused');
+      throw err;
+    }
+  });
+
+  app.use('*', methodNotAllowed({
+    app,
+    onMethodNotAllowed: (c, methods) => {
+      const allow = methods.join(', ');
+      return c.json(errorBody('method_not_allowed', `此地址只接受 ${allow} 请求 / method not allowed (use ${allow})`), 405, { Allow: allow });
+    },
+  }));
+
+  app.use('/api/*', identify(auth));
+
+  declare(app, '', 'GET', '/api/health', (c) =>
     c.json({
       status: 'ok', service: 'gongkai', version, schema: 'gongkai/report@1',
       templates: Object.keys(TEMPLATES), maxUploadBytes: limit, store: deps.store ? 'ready' : 'none',
     }));
 
-  app.get('/api/templates', (c) =>
+  declare(app, '', 'GET', '/api/templates', (c) =>
     c.json({ versions: Object.values(TEMPLATES).map((t) => ({ version: t.version, instrument: t.instrument, years: t.years })) }));
 
-  app.get('/api/template/:version', (c) => {
-    const v = c.req.param('version');
+  declare(app, '', 'GET', '/api/template/:version', (c) => {
+    const v = c.req.param('version') ?? '';
     if (v !== '2019' && v !== '2021') {
       throw new HttpError(404, 'unknown_template', `没有这个模板版本：${v.slice(0, 40)}（可用：2019、2021） / unknown template version (known: 2019, 2021)`);
     }
@@ -245,7 +262,12 @@ export function createApp(deps: ServerDeps = {}): Hono {
     return c.json({ ...def, layout: templateLayout(def.version) });
   });
 
-  app.post('/api/parse', async (c) => {
+  // The form adds boundaries and headers around the file: a little more than the limit; the file itself is held to it.
+  const uploadLimit = (max: number) => bodyLimit({ maxSize: max, onError: () => { throw tooLarge(limit); } });
+  app.use('/api/parse', uploadLimit(limit + 64 * 1024));
+  app.use('/api/export', uploadLimit(limit * 2));
+
+  declare(app, '', 'POST', '/api/parse', async (c) => {
     const upload = await readUpload(c, limit);
     if (upload.bytes.byteLength === 0) throw emptyFile();
     const kind = sniffUnsupported(upload.bytes);
@@ -254,10 +276,10 @@ export function createApp(deps: ServerDeps = {}): Hono {
     return c.json(report);
   });
 
-  app.post('/api/export', async (c) => {
+  declare(app, '', 'POST', '/api/export', async (c) => {
     const format = c.req.query('format') ?? 'csv';
     if (format !== 'csv' && format !== 'xlsx') throw new HttpError(400, 'bad_format', '格式只能是 csv 或 xlsx / format must be csv or xlsx');
-    const body = await readLimited(c.req.raw, limit * 2);
+    const body = await readBody(c);
     if (body.byteLength === 0) throw new HttpError(400, 'empty', '请求体为空，需要报告 JSON / empty body: send the report JSON');
     let report: unknown;
     try {
@@ -278,14 +300,10 @@ export function createApp(deps: ServerDeps = {}): Hono {
     });
   });
 
-  mountCorpus(app, deps.store);
-
-  // Known API paths with another method.
-  const known: [string, string][] = [['/api/parse', 'POST'], ['/api/export', 'POST'], ['/api/health', 'GET'], ['/api/templates', 'GET'], ['/api/template/:version', 'GET'],
-    ...CORPUS_API_PATHS.map((p): [string, string] => [p, 'GET'])];
-  for (const [path, allow] of known) {
-    app.all(path, (c) => c.json(errorBody('method_not_allowed', `此地址只接受 ${allow} 请求 / method not allowed (use ${allow})`), 405, { Allow: allow }));
-  }
+  app.route('/api', corpusRoutes(deps.store));
+  app.route('/api', accountRoutes());
+  app.route('/api/office', officeRoutes());
+  checkDeclarations(app);
 
   // The web app: page routes answer with the shell; other files by exact name from memory.
   const serveAsset = (c: Context, asset: Asset) =>
@@ -297,9 +315,11 @@ export function createApp(deps: ServerDeps = {}): Hono {
       return serveAsset(c, shell);
     });
   }
-  app.get('*', (c, next) => {
-    const asset = assets.get(c.req.path);
-    return asset ? serveAsset(c, asset) : next();
+  // a middleware, not a GET route for '*': that would make every path "allow GET" to methodNotAllowed
+  app.use('*', async (c, next) => {
+    const asset = c.req.method === 'GET' || c.req.method === 'HEAD' ? assets.get(c.req.path) : undefined;
+    if (asset) return serveAsset(c, asset);
+    await next();
   });
 
   app.notFound((c) => c.json(errorBody('not_found', `没有这个地址：${c.req.path.slice(0, 100)} / not found`), 404));
@@ -307,9 +327,20 @@ export function createApp(deps: ServerDeps = {}): Hono {
   app.onError((err, c) => {
     if (err instanceof HttpError) return c.json(errorBody(err.code, err.message), err.status as 400);
     if (err instanceof InputError) return c.json(errorBody(err.code, err.message), (INPUT_STATUS[err.code] ?? 422) as 400);
+    // the method and path only: never the query or the body, which may hold personal data
     log(`gongkai: 内部错误 / internal error on ${c.req.method} ${c.req.path}:`, err);
     return c.json(errorBody('internal', '内部错误，无法处理此请求 / internal error'), 500);
   });
 
   return app;
+}
+
+/** Every /api route registered is declared in routes.ts and every declared route is registered (else: no start). */
+function checkDeclarations(app: Hono): void {
+  const registered = new Set(app.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`));
+  for (const r of ROUTES) if (!registered.has(`${r.method} ${r.path}`)) throw new Error(`routes.ts declares ${r.method} ${r.path}, which has no handler`);
+  for (const key of registered) {
+    const [method, path] = key.split(' ');
+    if (path.startsWith('/api') && !ROUTES.some((r) => r.method === method && r.path === path)) throw new Error(`${key} is not declared in src/server/routes.ts`);
+  }
 }

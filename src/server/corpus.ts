@@ -12,7 +12,7 @@
 // Query parameters are checked strictly: an unknown name or a bad value is a 400 with a message
 // that names the parameter, so a typo never silently widens a search.
 
-import type { Context, Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { parseDocument } from '../parse.js';
 import { checkCorpus } from '../store/checks.js';
 import { compareReports, comparePairs } from '../store/compare.js';
@@ -21,9 +21,7 @@ import type { ReportFilter } from '../store/export.js';
 import { bodyPage, corpusFacets, dashboard, latestYear, originalBytes, reportById, searchBodies, searchReports } from '../store/queries.js';
 import { parserVersion } from '../store/version.js';
 import { HttpError } from './errors.js';
-
-/** The API paths added here, with their method, for the 405 answers. */
-export const CORPUS_API_PATHS = ['/api/corpus', '/api/reports', '/api/reports/:id', '/api/bodies', '/api/bodies/:id', '/api/dashboard', '/api/compare', '/api/compare/pairs'];
+import { declare } from './guard.js';
 
 const MAX_TEXT = 100;
 const MAX_PER_PAGE = 200;
@@ -110,15 +108,17 @@ async function reportText(db: Db, stored: NonNullable<Awaited<ReturnType<typeof 
   return typeof again.text === 'string' ? { text: again.text, note: null } : { text: null, note: '无法取得原文 / no text' };
 }
 
-export function mountCorpus(app: Hono, store: Db | undefined): void {
+/** The corpus routes, a sub-app to mount at /api (access declared in routes.ts). */
+export function corpusRoutes(store: Db | undefined): Hono {
+  const api = new Hono();
   const need = (): Db => {
     if (!store) throw new HttpError(503, 'no_store', '没有打开语料库：请用 npm start 启动服务（会打开 ./gongkai-data） / no corpus store is open: start the service with npm start');
     return store;
   };
 
-  app.get('/api/corpus', async (c) => c.json(await corpusFacets(need())));
+  declare(api, '/api', 'GET', '/corpus', async (c) => c.json(await corpusFacets(need())));
 
-  app.get('/api/reports', async (c) => {
+  declare(api, '/api', 'GET', '/reports', async (c) => {
     const db = need();
     const q = query(c, { ...FILTER, year, template, has_errors: flag, ...PAGING });
     const p = paging(q);
@@ -127,7 +127,7 @@ export function mountCorpus(app: Hono, store: Db | undefined): void {
     return c.json({ total, page: p.page, per_page: p.per_page, items });
   });
 
-  app.get('/api/reports/:id', async (c) => {
+  declare(api, '/api', 'GET', '/reports/:id', async (c) => {
     const db = need();
     const rid = pathId(c, '报告');
     const q = query(c, { text: flag });
@@ -140,7 +140,7 @@ export function mountCorpus(app: Hono, store: Db | undefined): void {
     return c.json({ item, report: extra.text === null ? shown : { ...shown, text: extra.text }, text_note: extra.note });
   });
 
-  app.get('/api/bodies', async (c) => {
+  declare(api, '/api', 'GET', '/bodies', async (c) => {
     const db = need();
     const q = query(c, { q: text, region: text, parent: text, level: text, ...PAGING });
     const p = paging(q);
@@ -148,7 +148,7 @@ export function mountCorpus(app: Hono, store: Db | undefined): void {
     return c.json({ total, page: p.page, per_page: p.per_page, items });
   });
 
-  app.get('/api/bodies/:id', async (c) => {
+  declare(api, '/api', 'GET', '/bodies/:id', async (c) => {
     const db = need();
     const bid = pathId(c, '机关');
     query(c, {});
@@ -161,7 +161,7 @@ export function mountCorpus(app: Hono, store: Db | undefined): void {
     return c.json({ ...page, findings: own });
   });
 
-  app.get('/api/dashboard', async (c) => {
+  declare(api, '/api', 'GET', '/dashboard', async (c) => {
     const db = need();
     const q = query(c, { ...FILTER, depth: intIn(1, 6) });
     const depth = q.depth ?? 2;
@@ -175,7 +175,7 @@ export function mountCorpus(app: Hono, store: Db | undefined): void {
     return c.json({ depth, cell, years, by_year: byYear, rows });
   });
 
-  app.get('/api/compare', async (c) => {
+  declare(api, '/api', 'GET', '/compare', async (c) => {
     const db = need();
     const q = query(c, { a: id, b: id });
     if (q.a === undefined || q.b === undefined) throw new HttpError(400, 'missing_param', '需要两份报告的编号 a 和 b / give two report ids: a and b');
@@ -184,11 +184,12 @@ export function mountCorpus(app: Hono, store: Db | undefined): void {
     return c.json(comparison);
   });
 
-  app.get('/api/compare/pairs', async (c) => {
+  declare(api, '/api', 'GET', '/compare/pairs', async (c) => {
     const db = need();
     const q = query(c, { ...FILTER, year });
     const y = q.year ?? (await latestYear(db));
     if (y === null || y === undefined) throw new HttpError(404, 'empty_corpus', '语料库中还没有报告 / the corpus has no reports yet');
     return c.json(await comparePairs(db, { body: q.body, region: q.region, parent: q.parent, level: q.level }, y));
   });
+  return api;
 }

@@ -5,6 +5,11 @@
 //   PORT                        port (default 8080)
 //   HOST                        address to bind (default 127.0.0.1; anything else also accepts other host names)
 //   GONGKAI_MAX_UPLOAD_MB       largest upload in MB (default 20)
+//   GONGKAI_PUBLIC_CORPUS=0     the corpus and the checker only for signed-in users
+//   GONGKAI_TRUST_PROXY=1       behind a reverse proxy: trust X-Forwarded-For / X-Forwarded-Proto (docs/deployment.md)
+//   GONGKAI_HOSTS               host names accepted (comma-separated; the DNS-rebinding guard behind a proxy)
+//   GONGKAI_SESSION_IDLE_MINUTES, GONGKAI_SESSION_HOURS   session idle and absolute lifetime (default 30 min, 12 h)
+// With no administrator yet, a start on a terminal asks to create one; otherwise it prints how.
 // On first start (an empty corpus) the reports under examples/ are ingested, so the corpus pages
 // have something to show. A store that cannot be opened ends the process with a one-line message.
 
@@ -15,6 +20,9 @@ import { createApp, DEFAULT_UPLOAD_LIMIT } from './app.js';
 import { DEFAULT_WEB_DIR } from './assets.js';
 import { openDb, StoreError, type Db } from '../store/db.js';
 import { collectPaths, ingest } from '../store/ingest.js';
+import { DEFAULT_POLICY } from '../auth/sessions.js';
+import { createUser, hasAdmin } from '../auth/users.js';
+import { readLine, readNewPassword } from '../cli/password.js';
 
 function fail(message: string): never {
   process.stderr.write(`gongkai: ${message}\n`);
@@ -52,6 +60,22 @@ if (process.env.GONGKAI_MAX_UPLOAD_MB) {
 
 const dataDir = dataDirArg(process.argv.slice(2));
 
+function minutesEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!(n > 0)) fail(`${name} 必须是正数 / ${name} must be a positive number`);
+  return n;
+}
+const policy = {
+  ...DEFAULT_POLICY,
+  idleMinutes: minutesEnv('GONGKAI_SESSION_IDLE_MINUTES', DEFAULT_POLICY.idleMinutes),
+  absoluteHours: minutesEnv('GONGKAI_SESSION_HOURS', DEFAULT_POLICY.absoluteHours),
+};
+const publicCorpus = process.env.GONGKAI_PUBLIC_CORPUS !== '0';
+const trustProxy = process.env.GONGKAI_TRUST_PROXY === '1';
+const hosts = (process.env.GONGKAI_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+
 async function openStore(): Promise<Db> {
   try {
     return await openDb({ dataDir, create: true });
@@ -83,11 +107,45 @@ try {
   fail(`无法导入示例报告 / cannot load the example reports: ${(err as Error)?.message ?? String(err)}`);
 }
 
+/** The first administrator: asked for on a terminal, else how to create one is printed. */
+async function firstAdmin(db: Db): Promise<void> {
+  if (await hasAdmin(db)) return;
+  const how = `还没有管理员账户。请运行 / no administrator yet: run\n  npx gongkai user add --admin 用户名${dataDir ? ` --data ${dataDir}` : ''}\n`;
+  if (!process.stdin.isTTY || process.env.GONGKAI_NO_PROMPT === '1') {
+    process.stdout.write(how);
+    return;
+  }
+  process.stdout.write('还没有管理员账户，现在建立一个（直接回车跳过） / no administrator yet: create one now (Enter to skip)\n');
+  const name = await readLine('管理员用户名 / administrator name: ');
+  if (!name) {
+    process.stdout.write(how);
+    return;
+  }
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const u = await createUser(db, { id: null, name: '首次启动 first start', address: 'cli' }, { name, password: await readNewPassword(), admin: true });
+      process.stdout.write(`已建立管理员 ${u.name} / administrator ${u.name} created\n`);
+      return;
+    } catch (err) {
+      process.stdout.write(`${(err as Error).message}\n`);
+    }
+  }
+  process.stdout.write(how);
+}
+
+try {
+  await firstAdmin(store);
+} catch (err) {
+  await store.close().catch(() => undefined);
+  fail(`无法建立管理员 / cannot create the administrator: ${(err as Error)?.message ?? String(err)}`);
+}
+
 const app = createApp({
   maxBytes,
   store,
+  auth: { publicCorpus, trustProxy, policy },
   // Bound to loopback: only local host names, so a web page cannot reach the service through DNS rebinding.
-  ...(loopback ? { allowedHosts: ['localhost', '127.0.0.1', '[::1]'] } : {}),
+  ...(loopback ? { allowedHosts: ['localhost', '127.0.0.1', '[::1]'] } : hosts.length ? { allowedHosts: hosts } : {}),
 });
 
 const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {

@@ -178,6 +178,78 @@ alter table reports alter column report type json using report::json;
 alter table report_versions alter column report type json using report::json;
 create index bodies_own_place on bodies ((region_parts[cardinality(region_parts)]))`,
   },
+  {
+    // Accounts, sessions and the audit log (#14; the tables are used by src/auth/). Id 3 is the
+    // register's. Passwords are Argon2id strings (src/auth/passwords.ts); a session row holds the
+    // SHA-256 of the cookie's random id, never the id itself, so a copy of the database opens no
+    // session. `audit_log` refuses UPDATE, DELETE and TRUNCATE: rows are only ever appended.
+    id: 4,
+    name: 'accounts',
+    sql: `
+create table users (
+  id serial primary key,
+  name text not null,
+  norm_name text not null unique,
+  display_name text,
+  password_hash text not null,
+  totp_secret text,
+  totp_last_step bigint,
+  disabled boolean not null default false,
+  password_changed_at timestamptz not null default now(),
+  created_at timestamptz not null default now()
+);
+
+create table user_grants (
+  id serial primary key,
+  user_id int not null references users (id) on delete cascade,
+  role text not null check (role in ('registrar', 'reviewer', 'superior', 'admin', 'researcher')),
+  body_id int references bodies (id),
+  division_prefix text check (division_prefix ~ '^[0-9]{2,12}$'),
+  parent_body_id int references bodies (id),
+  personal_data boolean not null default false,
+  created_at timestamptz not null default now()
+);
+create index user_grants_user on user_grants (user_id);
+
+create table sessions (
+  id_hash text primary key,
+  user_id int not null references users (id) on delete cascade,
+  csrf_token text not null,
+  created_at timestamptz not null,
+  last_seen_at timestamptz not null,
+  expires_at timestamptz not null,
+  address text
+);
+create index sessions_user on sessions (user_id);
+
+create table login_failures (
+  kind text not null check (kind in ('account', 'address')),
+  key text not null,
+  at timestamptz not null
+);
+create index login_failures_key on login_failures (kind, key, at);
+
+create table audit_log (
+  id bigserial primary key,
+  at timestamptz not null default now(),
+  actor_id int,
+  actor_name text,
+  address text,
+  action text not null,
+  subject_kind text,
+  subject_id text,
+  body_id int,
+  before jsonb,
+  after jsonb
+);
+create index audit_log_at on audit_log (at);
+create index audit_log_body on audit_log (body_id, at) where body_id is not null;
+
+-- one line: the migration runner splits statements at a semicolon that ends a line
+create function audit_log_append_only() returns trigger language plpgsql as $$ begin raise exception 'audit_log is append-only'; end $$;
+create trigger audit_log_no_update before update or delete on audit_log for each row execute function audit_log_append_only();
+create trigger audit_log_no_truncate before truncate on audit_log for each statement execute function audit_log_append_only()`,
+  },
 ];
 
 /** The newest schema this code knows. A database with a later migration was made by a newer gongkai. */

@@ -20,10 +20,18 @@ async function failure(res) {
   return new ApiError(e?.code ?? 'http_' + res.status, e?.message ?? `服务器错误（${res.status}） / server error (${res.status})`, res.status);
 }
 
-async function request(url, init) {
+/** The session's CSRF token (GET /api/auth/me, sign-in): sent on every request that changes something. */
+let csrfToken = null;
+export function setCsrfToken(token) {
+  csrfToken = token || null;
+}
+
+async function request(url, init = {}) {
   let res;
+  const method = (init.method ?? 'GET').toUpperCase();
+  if (csrfToken && method !== 'GET' && method !== 'HEAD') init = { ...init, headers: { ...(init.headers ?? {}), 'X-CSRF-Token': csrfToken } };
   try {
-    res = await fetch(url, init);
+    res = await fetch(url, { ...init, credentials: 'same-origin' });
   } catch {
     throw new ApiError('network', '无法连接服务，请确认 gongkai 仍在运行 / cannot reach the service', 0);
   }
@@ -78,4 +86,23 @@ export function qs(params) {
 /** GET a corpus route: /api/reports, /api/bodies/3 … with a query. */
 export async function get(path, params) {
   return (await request(`${path}${qs(params)}`)).json();
+}
+
+/** Who is signed in: { user (null when nobody), csrf_token, public_corpus, roles }. */
+export async function me() {
+  const data = await (await request('/api/auth/me')).json();
+  setCsrfToken(data.csrf_token);
+  return data;
+}
+
+export async function signIn(name, password, code) {
+  const body = { name, password, ...(code ? { code } : {}) };
+  const data = await (await request('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })).json();
+  setCsrfToken(data.csrf_token);
+  return data;
+}
+
+export async function signOut() {
+  await request('/api/auth/logout', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+  setCsrfToken(null);
 }
