@@ -4,3 +4,4 @@ export { detectFormat, DEFAULT_LIMITS, type DecodedDocument, type DecodeLimits, 
 export * from './types.js';
 export { TEMPLATES, versionForYear } from './template/index.js';
 export type { TemplateDef, TableDef, RowDef, ColumnDef, LinearRule, TableKey } from './template/index.js';
+export * as register from './register/index.js';

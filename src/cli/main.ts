@@ -13,6 +13,7 @@ const USAGE = `用法 / usage:
   gongkai check FILE...                     以表格形式显示报告并列出问题（有错误时退出码为 1）
   gongkai user add|list|disable|enable|reset|grant|revoke|totp …   用户与角色（gongkai user --help）
   gongkai audit list|export …               审计日志（gongkai audit --help）
+  gongkai register …                        依申请公开台账：表三表四、答复期限、收费、导入导出、告知书（gongkai register --help）
 选项 / options:
   --max-bytes N    最大输入字节数（默认 ${DEFAULT_MAX_BYTES}）
   --text           在 JSON 中附上规范化文本（span 所指）
@@ -68,6 +69,10 @@ export async function main(argv: string[]): Promise<number> {
   if (command === 'user' || command === 'audit') {
     const accounts = await import('./accounts.js');
     return accounts.runAccountCommand(command, rest);
+  }
+  if (command === 'register') {
+    const register = await import('./register.js');
+    return register.runRegisterCommand(rest);
   }
   if (CORPUS_COMMANDS.has(command) || (command === 'check' && rest.includes('--corpus'))) {
     const corpus = await import('./corpus.js');

@@ -27,6 +27,8 @@ export interface GenerateOptions {
   /** The issuing body and the report year (default: random); the year must suit the version. */
   agency?: string;
   year?: number;
+  /** Given cells (`table.row.col` → value) in place of random ones: a report written from a register. */
+  cells?: Record<string, number>;
 }
 
 /** Small, fast, seeded PRNG (mulberry32). */
@@ -183,7 +185,7 @@ export function generateReport(rng: () => number, opts: GenerateOptions = {}): G
   const form = opts.form ?? pick(rng, TEXT_FORMS);
   const randomAgency = `${pick(rng, PLACES)}${pick(rng, ['市', '县', '区'])}${pick(rng, BODIES)}`;
   const agency = opts.agency ?? randomAgency;
-  const cells = randomCells(rng, version, opts.size ?? 'small');
+  const cells = { ...randomCells(rng, version, opts.size ?? 'small'), ...opts.cells };
   const o: RenderOpts = { form, blankShare: opts.blankShare ?? 0.3, rng, collapse: rng() < 0.5 };
   const t = TEMPLATES[version];
   const sec = (k: string) => { const s = t.sections.find((x) => x.key === k)!; return `${s.number}、${s.heading}`; };

@@ -179,6 +179,54 @@ alter table report_versions alter column report type json using report::json;
 create index bodies_own_place on bodies ((region_parts[cardinality(region_parts)]))`,
   },
   {
+    // The 依申请公开 register (src/register, spec register.md): applications and review /
+    // litigation cases, each the current record (jsonb, as imported) with the columns the
+    // counting and the due list filter on; and every change in `register_history` (who, when,
+    // before, after), append-only: a trigger refuses to update or delete it.
+    id: 3,
+    name: 'register',
+    sql: `
+create table register_applications (
+  body text not null,
+  id text not null,
+  received date not null,
+  closed date,
+  applicant_type text not null,
+  record jsonb not null,
+  version int not null default 1,
+  updated_at timestamptz not null default now(),
+  primary key (body, id)
+);
+create index register_applications_open on register_applications (received) where closed is null;
+create table register_cases (
+  body text not null,
+  id text not null,
+  kind text not null,
+  filed date not null,
+  concluded date,
+  record jsonb not null,
+  version int not null default 1,
+  updated_at timestamptz not null default now(),
+  primary key (body, id)
+);
+create table register_history (
+  seq bigserial primary key,
+  record_kind text not null check (record_kind in ('application', 'case')),
+  body text not null,
+  record_id text not null,
+  version int not null,
+  action text not null check (action in ('create', 'update', 'delete')),
+  actor text not null,
+  at timestamptz not null default now(),
+  before jsonb,
+  after jsonb
+);
+create index register_history_record on register_history (record_kind, body, record_id, seq);
+create function register_history_append_only() returns trigger language plpgsql as $$ begin raise exception 'register_history is append-only'; end $$;
+create trigger register_history_keep before update or delete on register_history
+  for each row execute function register_history_append_only()`,
+  },
+  {
     // Accounts, sessions and the audit log (#14; the tables are used by src/auth/). Id 3 is the
     // register's. Passwords are Argon2id strings (src/auth/passwords.ts); a session row holds the
     // SHA-256 of the cookie's random id, never the id itself, so a copy of the database opens no

@@ -19,6 +19,11 @@ export interface ColumnDef {
   parent?: string;
   /** This column is the sum of the row's other columns (requests `total`). */
   isTotal?: boolean;
+  /**
+   * What a register counts in this column (src/register) when it is not the key of a value:
+   * `pending`, the cases not concluded at the end of the year (table 四 尚未审结).
+   */
+  tally?: 'pending';
 }
 
 export interface RowDef {
@@ -39,6 +44,14 @@ export interface RowDef {
   caption?: string;
   /** The row is a total of other rows (its cells may be left blank in the source and inferred). */
   isTotal?: boolean;
+  /**
+   * What a register counts in this row (src/register, spec register.md §3): the applications
+   * received in the year, open at its start, or open at its end. Outcome rows (under the results
+   * group) need no mark: they count the answers whose outcome is their key, or one of `absorbs`.
+   */
+  tally?: 'received' | 'open_at_start' | 'open_at_end';
+  /** Outcome keys of finer rows of another version that this row counts (2019 （六）其他处理). */
+  absorbs?: string[];
 }
 
 /** A linear rule: sum(coef × cell) = 0, over cell paths `table.row.column`. */

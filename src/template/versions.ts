@@ -32,8 +32,8 @@ const REQUEST_COLUMNS: ColumnDef[] = [
 ];
 
 const requestRowsCommonHead: RowDef[] = [
-  { key: 'new_received', numbering: '一、', label: '本年新收政府信息公开申请数量', variants: ['本年新收政府信息公开申请', '本年新收申请数量'] },
-  { key: 'carried_over', numbering: '二、', label: '上年结转政府信息公开申请数量', variants: ['上年结转政府信息公开申请', '上年结转申请数量'] },
+  { key: 'new_received', tally: 'received', numbering: '一、', label: '本年新收政府信息公开申请数量', variants: ['本年新收政府信息公开申请', '本年新收申请数量'] },
+  { key: 'carried_over', tally: 'open_at_start', numbering: '二、', label: '上年结转政府信息公开申请数量', variants: ['上年结转政府信息公开申请', '上年结转申请数量'] },
   { key: 'results', numbering: '三、', label: '本年度办理结果', group: true },
   { key: 'granted', numbering: '(一)', label: '予以公开', parent: 'results' },
   {
@@ -66,7 +66,7 @@ const requestRowsCommonHead: RowDef[] = [
 
 const requestRowsTail: RowDef[] = [
   { key: 'total', numbering: '(七)', label: '总计', parent: 'results', isTotal: true },
-  { key: 'carried_forward', numbering: '四、', label: '结转下年度继续办理', variants: ['结转下年度办理'] },
+  { key: 'carried_forward', tally: 'open_at_end', numbering: '四、', label: '结转下年度继续办理', variants: ['结转下年度办理'] },
 ];
 
 const REQUEST_ROWS_2021: RowDef[] = [
@@ -88,8 +88,8 @@ const REQUEST_ROWS_2021: RowDef[] = [
 
 const REQUEST_ROWS_2019: RowDef[] = [
   ...requestRowsCommonHead,
-  // In 2019 （六）其他处理 is one data row.
-  { key: 'other_other', numbering: '(六)', label: '其他处理', parent: 'results' },
+  // In 2019 （六）其他处理 is one data row: it counts what 2021 splits in three.
+  { key: 'other_other', numbering: '(六)', label: '其他处理', parent: 'results', absorbs: ['other_no_correction', 'other_no_fee', 'other_other'] },
   ...requestRowsTail,
 ];
 
@@ -99,7 +99,7 @@ const OUTCOME_COLUMNS: ColumnDef[] = [
   { key: 'maintained', label: '结果维持' },
   { key: 'corrected', label: '结果纠正' },
   { key: 'other', label: '其他结果' },
-  { key: 'pending', label: '尚未审结' },
+  { key: 'pending', label: '尚未审结', tally: 'pending' },
   { key: 'total', label: '总计', isTotal: true },
 ];
 
@@ -172,7 +172,7 @@ function rulesFor(requests: TableDef): LinearRule[] {
       terms: [{ cell: `requests.${row.key}.total`, coef: 1 }, ...parts.map((c) => ({ cell: `requests.${row.key}.${c.key}`, coef: -1 }))],
     });
   }
-  const resultRows = dataRows(requests).filter((r) => r.parent !== undefined && !r.isTotal);
+  const resultRows = outcomeRowsOf(requests);
   for (const c of REQUEST_COLUMNS) {
     rules.push({
       id: 'requests.results_sum', severity: 'error',
@@ -230,6 +230,11 @@ export const PRE2019_MARKERS = ['统计指标', '指标名称', '计量单位', 
 export function versionForYear(year: number): TemplateVersion | 'pre2019' {
   if (year <= 2018) return 'pre2019';
   return year <= 2020 ? '2019' : '2021';
+}
+
+/** The outcome rows of table 三: data rows under 三、本年度办理结果, its total left out. */
+export function outcomeRowsOf(requests: TableDef): RowDef[] {
+  return dataRows(requests).filter((r) => r.parent !== undefined && !r.isTotal);
 }
 
 /** Data rows (rows that carry numbers) of a table. */
