@@ -3,6 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import type { Cell, Fact, Finding, Report, Span, TableCells, TemplateKey } from './types.js';
+import type { NormalizedText } from './normalize/normalize.js';
 import { InputError } from './types.js';
 import { normalizeText } from './normalize/index.js';
 import { detectFormat } from './decode/detect.js';
@@ -14,9 +15,8 @@ import { extractMeta } from './meta/meta.js';
 import { placeOf } from './meta/division.js';
 import { extractTables } from './extract/tables.js';
 import { checkNarrative, checkRules } from './check/rules.js';
-import { msg } from './check/messages.js';
 import { extractFacts } from './narrative/index.js';
-import { TEMPLATES, versionForYear, type TableKey } from './template/index.js';
+import { finding, isTemplateVersion, type CellPath, TABLE_KEYS, TEMPLATE_SECTIONS, TEMPLATES, versionForYear, type TableKey } from './template/index.js';
 
 export interface ParseOptions {
   /** Shown in `source.path`. */
@@ -88,96 +88,167 @@ function decodeSync(bytes: Uint8Array, format: ReturnType<typeof detectFormat>, 
   }
 }
 
+/**
+ * What the stages of the text pipeline share: the input, and what each stage before has produced.
+ * A stage reads the context and returns only what it produced; findings are kept per stage, in
+ * the order of the stages, and nothing changes a cell once the checks have read it.
+ */
+interface Context {
+  readonly decoded: DecodedDocument;
+  readonly options: ParseOptions;
+  normalized?: NormalizedText;
+  sections?: SectionHit[];
+  meta?: ReturnType<typeof extractMeta>;
+  template?: TemplateKey;
+  facts?: Fact[];
+  tables?: Report['tables'];
+  extraRows?: NonNullable<Report['extra_rows']>;
+}
+
+type Produced = Omit<Context, 'decoded' | 'options'> & { findings?: Finding[] };
+
+interface Stage {
+  /** What the stage is, for people reading the pipeline and its tests. */
+  name: string;
+  run: (ctx: Context) => Produced;
+}
+
+/** A value an earlier stage produced; its absence is a bug in the order of STAGES. */
+function need<K extends keyof Context>(ctx: Context, key: K): NonNullable<Context[K]> {
+  const v = ctx[key];
+  if (v === undefined || v === null) throw new Error(`parse stage order: ${String(key)} is needed before it is produced`);
+  return v as NonNullable<Context[K]>;
+}
+
+/** The text pipeline, stage by stage (docs/architecture.md). */
+export const STAGES: readonly Stage[] = [
+  { name: 'normalize', run: (ctx) => ({ normalized: normalizeText(ctx.decoded.text) }) },
+  { name: 'locate', run: locateStage },
+  { name: 'template', run: templateStage },
+  { name: 'narrative', run: (ctx) => ({ facts: extractFacts(need(ctx, 'normalized').text, Object.values(tableRegions(need(ctx, 'sections'))).filter((r): r is Span => r !== null)) }) },
+  { name: 'tables', run: tablesStage },
+  { name: 'money units', run: moneyUnitsStage },
+  // OCR'd digits are never certain: before the checks, so that the findings describe the final statuses.
+  { name: 'ocr', run: (ctx) => (ctx.decoded.ocr ? { tables: ocrUncertain(need(ctx, 'tables')) } : {}) },
+  { name: 'provenance', run: (ctx) => (ctx.decoded.boxes?.length ? { tables: withBoxes(need(ctx, 'tables'), ctx.decoded.boxes, need(ctx, 'normalized').toOriginal) } : {}) },
+  { name: 'checks', run: checksStage },
+];
+
 /** The text pipeline on a decoded document. */
 export function parseDecoded(decoded: DecodedDocument, bytes: Uint8Array, options: ParseOptions = {}): Report {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   if (decoded.text.trim() === '' && !(decoded.findings ?? []).length) throw new InputError('文件为空 / the input is empty', 'empty');
-  const norm = normalizeText(decoded.text);
-  const text = norm.text;
-
+  let ctx: Context = { decoded, options };
   const findings: Finding[] = [...(decoded.findings ?? [])];
-  const template0 = TEMPLATES['2021'];
-  const sections = locateSections(text, template0.sections);
-  const meta = extractMeta(text);
-  const found = new Map(sections.map((s) => [s.key, s] as const));
+  for (const stage of STAGES) {
+    const { findings: produced, ...out } = stage.run(ctx);
+    ctx = { ...ctx, ...out };
+    if (produced) findings.push(...produced);
+  }
+  return assembleReport(ctx, findings, sha256);
+}
 
+/** Sections, metadata and the template version; an input that is not a report ends here. */
+function locateStage(ctx: Context): Produced {
+  const { text } = need(ctx, 'normalized');
+  const sections = locateSections(text, TEMPLATE_SECTIONS);
+  const meta = extractMeta(text);
+  const found = new Set(sections.map((s) => s.key));
+  const findings: Finding[] = [];
+  for (const def of TEMPLATE_SECTIONS) if (!found.has(def.key)) findings.push(finding('section.missing', { heading: `${def.number}、${def.heading}` }));
+  if (meta.year === null) findings.push(finding('meta.year_unknown', {}));
+  return { sections, meta, findings };
+}
+
+/** The template version (spec §8) from the table sections' markers, else the year. */
+function templateStage(ctx: Context): Produced {
+  const { text } = need(ctx, 'normalized');
+  const sections = need(ctx, 'sections'), meta = need(ctx, 'meta');
   const tableSections = sections.filter((s) => s.key === 'active' || s.key === 'requests' || s.key === 'review_litigation');
   const tableText = tableSections.length
     ? text.slice(Math.min(...tableSections.map((s) => s.heading[0])), Math.max(...tableSections.map((s) => s.body[1])))
     : text;
   const version = detectVersion(tableText, meta.year);
-
-  const noTextLayer = (decoded.findings ?? []).some((f) => f.rule === 'pdf.no_text_layer');
-  if (!noTextLayer && sections.length < 2 && version.basis !== 'markers' && version.basis !== 'mixed' && !REPORT_TITLE.test(text.slice(0, 4000)) && !REPORT_TITLE.test(text.slice(-1000))) {
+  if (!ctx.decoded.noTextLayer && sections.length < 2 && version.basis !== 'markers' && version.basis !== 'mixed' && !REPORT_TITLE.test(text.slice(0, 4000)) && !REPORT_TITLE.test(text.slice(-1000))) {
     throw new InputError('这不是政府信息公开工作年度报告：找不到报告的章节、表格或标题 / not an annual report: no sections, tables or title found', 'not_a_report');
   }
-
-  for (const def of template0.sections) if (!found.has(def.key)) findings.push(msg.sectionMissing(`${def.number}、${def.heading}`));
-  if (meta.year === null) findings.push(msg.yearUnknown());
-
-  let template: TemplateKey = version.template;
-  if (version.basis === 'year' && meta.year !== null && template !== 'pre2019') findings.push(msg.templateFromYear(template, meta.year));
-  if (version.basis === 'mixed') findings.push(msg.templateMixed(template, version.counts));
-  if (template === 'unknown') findings.push(msg.templateUnknown());
+  const template: TemplateKey = version.template;
+  const findings: Finding[] = [];
+  if (version.basis === 'year' && meta.year !== null && template !== 'pre2019') findings.push(finding('template.inferred_from_year', { template, year: meta.year }));
+  if (version.basis === 'mixed') findings.push(finding('template.mixed', { chosen: template, counts: version.counts }));
+  if (template === 'unknown') findings.push(finding('template.unknown', {}));
   if (meta.year !== null && (version.basis === 'markers' || version.basis === 'mixed')) {
     const expected = versionForYear(meta.year);
-    if (expected !== template) findings.push(msg.templateYearMismatch(template, expected, meta.year));
+    if (expected !== template) findings.push(finding('template.year_mismatch', { template, expected, year: meta.year }));
   }
+  return { template, findings };
+}
 
-  let tables: Report['tables'] = EMPTY_TABLES;
-  const extraRows: NonNullable<Report['extra_rows']> = [];
-  const regions = tableRegions(found);
-  const exclude = Object.values(regions).filter((r): r is Span => r !== null);
-  const facts = extractFacts(text, exclude);
-  if (template === 'pre2019') {
-    findings.push(msg.pre2019());
-  } else if (template === '2019' || template === '2021') {
-    const extracted = extractTables(text, template, regions, evidenceFrom(facts));
-    tables = extracted.tables;
-    findings.push(...extracted.findings);
-    if (extracted.extraRows.length) extraRows.push(...extracted.extraRows);
-    if (tables.active) findings.push(...moneyUnits(text, tables.active));
-    findings.push(...checkRules(TEMPLATES[template], tables));
-    findings.push(...checkNarrative(tables, facts));
-  }
+/** The template's tables (null where absent), extra rows kept aside. */
+function tablesStage(ctx: Context): Produced {
+  const template = need(ctx, 'template');
+  if (template === 'pre2019') return { tables: EMPTY_TABLES, findings: [finding('template.pre2019', {})] };
+  if (!isTemplateVersion(template)) return { tables: EMPTY_TABLES };
+  const extracted = extractTables(need(ctx, 'normalized').text, template, tableRegions(need(ctx, 'sections')), evidenceFrom(need(ctx, 'facts')));
+  return { tables: extracted.tables, extraRows: extracted.extraRows, findings: extracted.findings };
+}
 
+function moneyUnitsStage(ctx: Context): Produced {
+  const tables = need(ctx, 'tables');
+  if (!tables.active) return {};
+  const units = moneyUnits(need(ctx, 'normalized').text, tables.active);
+  return { tables: { ...tables, active: units.active }, findings: units.findings };
+}
+
+/** The template's rules on the final cells, and the prose against the tables. */
+function checksStage(ctx: Context): Produced {
+  const template = need(ctx, 'template');
+  if (!isTemplateVersion(template)) return {};
+  const tables = need(ctx, 'tables');
+  return { findings: [...checkRules(TEMPLATES[template], tables), ...checkNarrative(tables, need(ctx, 'facts'))] };
+}
+
+function assembleReport(ctx: Context, findings: Finding[], sha256: string): Report {
+  const { decoded, options } = ctx;
+  const norm = need(ctx, 'normalized'), meta = need(ctx, 'meta');
+  const text = norm.text;
   const report: Report = {
     schema: 'gongkai/report@1',
     source: { path: options.path ?? null, sha256, format: decoded.format, encoding: decoded.encoding },
-    meta: { agency: meta.agency, year: meta.year, published: meta.published, template, ...placeMeta(meta.agency, text) },
-    tables,
-    narrative: { facts },
+    meta: { agency: meta.agency, year: meta.year, published: meta.published, template: need(ctx, 'template'), ...placeMeta(meta.agency, text) },
+    tables: need(ctx, 'tables'),
+    narrative: { facts: need(ctx, 'facts') },
     findings,
   };
-  if (norm.repairs.length) {
-    (report as Report & { repairs?: unknown }).repairs = norm.repairs.slice(0, 200);
-  }
-  report.sections = sections.map((sec) => ({
+  if (norm.repairs.length) report.repairs = norm.repairs.slice(0, 200);
+  report.sections = need(ctx, 'sections').map((sec) => ({
     key: sec.key,
     heading: text.slice(sec.heading[0], sec.heading[1]),
     span: sec.heading,
     body: sec.body,
     subheadings: sec.key === 'overview' || sec.key === 'problems' ? subheadings(text, sec.body) : [],
   }));
-  if (extraRows.length) report.extra_rows = extraRows;
-  // OCR'd digits are never certain: the reading is kept as the sole candidate, never as a value.
-  if (decoded.ocr) {
-    for (const table of Object.values(report.tables)) {
-      for (const row of Object.values(table ?? {})) {
-        for (const [k, cell] of Object.entries(row)) {
-          if (cell.status === 'read' || cell.status === 'inferred' || cell.status === 'blank') row[k] = { value: null, status: 'ambiguous', candidates: [cell.value as number], ocr: true, ...(cell.span ? { span: cell.span } : {}) };
-          else if (cell.status === 'ambiguous') cell.ocr = true;
-        }
-      }
-    }
-  }
-  if (decoded.boxes?.length) attachBoxes(report.tables, decoded.boxes, norm.toOriginal);
+  if (ctx.extraRows?.length) report.extra_rows = ctx.extraRows;
   if (options.includeText) report.text = text;
   return report;
 }
 
+/** OCR'd digits are never certain: a reading is kept as the sole candidate, never as a value. */
+function ocrUncertain(tables: Report['tables']): Report['tables'] {
+  const out = { ...tables };
+  for (const key of TABLE_KEYS) {
+    const table = tables[key];
+    if (!table) continue;
+    out[key] = Object.fromEntries(Object.entries(table).map(([row, cols]) => [row, Object.fromEntries(Object.entries(cols).map(([k, cell]) => {
+      if (cell.status === 'read' || cell.status === 'inferred' || cell.status === 'blank') return [k, { value: null, status: 'ambiguous', candidates: [cell.value as number], ocr: true, ...(cell.span ? { span: cell.span } : {}) }];
+      return [k, cell.status === 'ambiguous' ? { ...cell, ocr: true } : cell];
+    }))]));
+  }
+  return out;
+}
+
 /** PDF provenance: the page and box of each cell read, found through the normalised → decoded offset map. */
-function attachBoxes(tables: Report['tables'], boxes: NonNullable<DecodedDocument['boxes']>, toOriginal: Int32Array) {
+function withBoxes(tables: Report['tables'], boxes: NonNullable<DecodedDocument['boxes']>, toOriginal: Int32Array): Report['tables'] {
   const sorted = [...boxes].sort((a, b) => a.start - b.start);
   const find = (offset: number) => {
     let lo = 0, hi = sorted.length - 1;
@@ -189,19 +260,18 @@ function attachBoxes(tables: Report['tables'], boxes: NonNullable<DecodedDocumen
     }
     return undefined;
   };
-  for (const table of Object.values(tables)) {
+  const out = { ...tables };
+  for (const key of TABLE_KEYS) {
+    const table = tables[key];
     if (!table) continue;
-    for (const row of Object.values(table)) {
-      for (const cell of Object.values(row)) {
-        if (!cell.span) continue;
-        const hit = find(toOriginal[cell.span[0]]);
-        if (hit) {
-          cell.page = hit.box.page;
-          cell.box = [hit.box.x, hit.box.y, hit.box.w, hit.box.h].map((v) => Math.round(v * 10) / 10) as [number, number, number, number];
-        }
-      }
-    }
+    out[key] = Object.fromEntries(Object.entries(table).map(([row, cols]) => [row, Object.fromEntries(Object.entries(cols).map(([k, cell]) => {
+      const hit = cell.span ? find(toOriginal[cell.span[0]]) : undefined;
+      if (!hit) return [k, cell];
+      const box = [hit.box.x, hit.box.y, hit.box.w, hit.box.h].map((v) => Math.round(v * 10) / 10) as [number, number, number, number];
+      return [k, { ...cell, page: hit.box.page, box }];
+    }))]));
   }
+  return out;
 }
 
 /** Sub-headings (一)…(十) at the start of a line inside a section body, up to their first full stop. */
@@ -230,7 +300,8 @@ function evidenceFrom(facts: Fact[]): Map<string, number> {
   return out;
 }
 
-function tableRegions(found: Map<SectionHit['key'], SectionHit>): Record<TableKey, Span | null> {
+function tableRegions(sections: SectionHit[]): Record<TableKey, Span | null> {
+  const found = new Map(sections.map((s) => [s.key, s] as const));
   return {
     active: found.get('active')?.body ?? null,
     requests: found.get('requests')?.body ?? null,
@@ -243,26 +314,30 @@ function tableRegions(found: Map<SectionHit['key'], SectionHit>): Record<TableKe
  * followed by 元 is converted (÷10000) and reported. The 2019 procurement amount has no unit in
  * the template: the unit written is recorded, a missing unit is reported.
  */
-function moneyUnits(text: string, active: TableCells): Finding[] {
-  const out: Finding[] = [];
+const FEE_CELL: CellPath = 'active.fees.amount';
+const PROCUREMENT_CELL: CellPath = 'active.procurement.amount';
+
+function moneyUnits(text: string, active: TableCells): { active: TableCells; findings: Finding[] } {
+  const findings: Finding[] = [];
   const unitAfter = (c: Cell) => {
     if (!c.span) return undefined;
     const after = text.slice(c.span[1], c.span[1] + 3).trimStart();
     return after.startsWith('万元') ? '万元' : after.startsWith('元') ? '元' : undefined;
   };
+  let out = active;
   const fee = active.fees?.amount;
   if (fee && fee.value !== null && (fee.status === 'read')) {
     if (unitAfter(fee) === '元') {
       const wan = Math.round((fee.value / 10000) * 1e6) / 1e6;
-      out.push(msg.feesConverted('active.fees.amount', fee.value, wan, fee.span));
-      active.fees.amount = { ...fee, value: wan, unit: '元' };
+      findings.push(finding('active.fees_unit', { yuan: fee.value, wan }, [FEE_CELL], fee.span));
+      out = { ...out, fees: { ...out.fees, amount: { ...fee, value: wan, unit: '元' } } };
     }
   }
   const proc = active.procurement?.amount;
   if (proc && proc.value !== null && proc.status === 'read' && proc.value !== 0) {
     const unit = unitAfter(proc);
-    if (unit) proc.unit = unit;
-    out.push(msg.procurementUnit('active.procurement.amount', unit, proc.span));
+    if (unit) out = { ...out, procurement: { ...out.procurement, amount: { ...proc, unit } } };
+    findings.push(finding('active.procurement_unit', unit ? { unit } : {}, [PROCUREMENT_CELL], proc.span));
   }
-  return out;
+  return { active: out, findings };
 }

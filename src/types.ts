@@ -1,7 +1,8 @@
 // Shared types of the report JSON contract (gongkai/report@1, see ../shared/spec/output.md)
 // and of the pipeline stages. Stage modules import from here, never from each other's internals.
 
-export type TemplateVersion = '2019' | '2021';
+import type { TemplateVersion } from './template/model.js';
+export type { TemplateVersion };
 export type TemplateKey = TemplateVersion | 'pre2019' | 'unknown';
 
 export type CellStatus = 'read' | 'blank' | 'inferred' | 'ambiguous' | 'missing';
@@ -27,13 +28,16 @@ export interface Cell {
 export type Severity = 'error' | 'warning' | 'info';
 
 export interface Finding {
+  /** A rule id declared in src/template/rules.ts. */
   rule: string;
   severity: Severity;
-  /** Chinese first, English after " / ". */
+  /** Chinese first, English after " / ": rendered from `params` by the rule's templates. */
   message: string;
   /** Cell paths such as `requests.total.natural_person`. */
   cells: string[];
   span?: Span;
+  /** The values the message is rendered from (keys and numbers; labels come from the template). */
+  params?: Record<string, unknown>;
 }
 
 export interface Fact {
@@ -48,6 +52,15 @@ export interface Fact {
 }
 
 export type TableCells = Record<string, Record<string, Cell>>;
+
+/** A repair normalisation made to the text (mojibake, pinyin annotations, web-page cruft). */
+export interface Repair {
+  kind: 'mojibake' | 'pinyin' | 'cruft';
+  /** Span in the normalised text (empty for removals: where the text was). */
+  span: [number, number];
+  original: string;
+  replacement: string;
+}
 
 export interface Report {
   schema: 'gongkai/report@1';
@@ -71,6 +84,8 @@ export interface Report {
   };
   narrative: { facts: Fact[] };
   findings: Finding[];
+  /** Repairs normalisation made to the text (the first 200), when there were any. */
+  repairs?: Repair[];
   /** Extra rows found in the source that are not in the template (kept, never mapped). */
   extra_rows?: { table: string; label: string; values: string[]; span: Span }[];
   /** The six sections found, with the spans of their headings and bodies, and (一)…(五) sub-headings. */

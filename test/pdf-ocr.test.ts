@@ -29,4 +29,13 @@ test('scanned PDF with OCR: cells are candidates marked ocr, never confident', {
     }
   }
   assert.ok(seen > 0, 'some cells were read by OCR');
+  // the checks ran on the final statuses: every undecided cell is listed as such, and no rule is
+  // reported broken or a blank total restored on cells the report no longer treats as certain
+  const listed = new Set(r.findings.filter((f) => f.rule === 'cell.ambiguous').flatMap((f) => f.cells));
+  for (const [tk, table] of Object.entries(r.tables)) {
+    for (const [rk, row] of Object.entries(table ?? {})) {
+      for (const [ck, cell] of Object.entries(row)) if (cell.status === 'ambiguous') assert.ok(listed.has(`${tk}.${rk}.${ck}`), `${tk}.${rk}.${ck} not listed`);
+    }
+  }
+  assert.deepEqual(r.findings.filter((f) => f.severity === 'error' || /blank_total$/.test(f.rule)), []);
 });

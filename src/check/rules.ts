@@ -2,8 +2,7 @@
 // equation, inferred blank totals, negative or fractional counts, ambiguous cells.
 
 import type { Cell, Fact, Finding, Report, Span } from '../types.js';
-import { columnsOf, type TemplateDef, type TableKey } from '../template/index.js';
-import { msg } from './messages.js';
+import { cellPath, columnsOf, evaluate, finding, TABLE_RULES, type EquationId, type RuleId, type TemplateDef, type TableKey } from '../template/index.js';
 
 type Tables = Report['tables'];
 
@@ -25,16 +24,20 @@ function unionSpan(cells: (Cell | undefined)[]): Span | undefined {
   return lo === Infinity ? undefined : [lo, hi];
 }
 
+/** The value of a cell the source decides (read, blank, inferred), else undefined. */
+function decidedValue(tables: Tables, path: string): number | undefined {
+  const c = cellAt(tables, path);
+  return c && CONFIDENT.has(c.status) && c.value !== null ? c.value : undefined;
+}
+
 export function checkRules(template: TemplateDef, tables: Tables): Finding[] {
   const findings: Finding[] = [];
   for (const rule of template.rules) {
+    const result = evaluate(rule.terms, (cell) => decidedValue(tables, cell));
+    if (!result || result.holds) continue;
+    const id = rule.id as EquationId & RuleId;
     const cells = rule.terms.map((t) => cellAt(tables, t.cell));
-    if (cells.some((c) => !c || !CONFIDENT.has(c.status) || c.value === null)) continue;
-    const sum = rule.terms.reduce((s, t, i) => s + t.coef * (cells[i]!.value as number), 0);
-    if (Math.abs(sum) < 1e-9) continue;
-    const total = rule.terms.filter((t) => t.coef > 0).reduce((s, t) => s + (cellAt(tables, t.cell)!.value as number), 0);
-    const parts = rule.terms.filter((t) => t.coef < 0).reduce((s, t) => s + (cellAt(tables, t.cell)!.value as number), 0);
-    findings.push(msg.ruleBroken(rule.id, rule.severity, rule.statement, `${total} ≠ ${parts}`, rule.terms.map((t) => t.cell), unionSpan(cells)));
+    findings.push(finding(id, { ...rule.params, lhs: result.lhs, rhs: result.rhs }, rule.terms.map((t) => t.cell), unionSpan(cells)));
   }
   for (const key of ['active', 'requests', 'review_litigation'] as const) {
     const table = tables[key];
@@ -45,17 +48,17 @@ export function checkRules(template: TemplateDef, tables: Tables): Finding[] {
       const rowDef = def.rows.find((r) => r.key === row);
       const colDefs = def.singleLine ? def.columns : rowDef ? columnsOf(def, rowDef) : [];
       for (const [col, cell] of Object.entries(cols)) {
-        const path = `${key}.${row}.${col}`;
+        const path = cellPath(key, row, col);
         if (cell.status === 'ambiguous') ambiguous.push(path);
-        if (cell.status === 'inferred') findings.push(msg.blankTotal(path, cell.value as number, cell.span));
+        if (cell.status === 'inferred') findings.push(finding(TABLE_RULES.blank_total[key], { value: cell.value as number }, [path], cell.span));
         const colDef = colDefs.find((c) => c.key === col);
         if (cell.value !== null && CONFIDENT.has(cell.status)) {
           const bad = (cell.value < 0 && !colDef?.signed) || (!Number.isInteger(cell.value) && !colDef?.money);
-          if (bad) findings.push(msg.negative(path, cell.value, cell.span));
+          if (bad) findings.push(finding(TABLE_RULES.non_negative_integer[key], { value: cell.value }, [path], cell.span));
         }
       }
     }
-    if (ambiguous.length) findings.push(msg.ambiguousCells(key, ambiguous));
+    if (ambiguous.length) findings.push(finding('cell.ambiguous', { count: ambiguous.length }, ambiguous));
   }
   return findings;
 }
@@ -67,11 +70,7 @@ export function checkNarrative(tables: Tables, facts: Fact[]): Finding[] {
     if (!f.cell) continue;
     const cell = cellAt(tables, f.cell);
     if (!cell || !CONFIDENT.has(cell.status) || cell.value === null || cell.value === f.value) continue;
-    out.push({
-      rule: 'narrative.mismatch', severity: 'warning',
-      message: `正文称「${f.text ?? f.value}」（${f.value}），表格中为 ${cell.value} / the prose states ${f.value}, the table ${cell.value}`,
-      cells: [f.cell], span: f.span,
-    });
+    out.push(finding('narrative.mismatch', { text: f.text ?? String(f.value), stated: f.value, table: cell.value }, [f.cell], f.span));
   }
   return out;
 }

@@ -9,6 +9,7 @@ import { collectPaths, ingest, ingestQueue, enqueue, type IngestProgress, type I
 import { checkCorpus } from '../store/checks.js';
 import { exportText, exportXlsx, type ReportFilter } from '../store/export.js';
 import { aggregate, renderAggregate } from '../store/aggregate.js';
+import { isTemplateVersion } from '../template/index.js';
 import { parseOptions, UsageError, type Parsed } from './args.js';
 
 const USAGE = `用法 / usage:
@@ -138,7 +139,7 @@ function filterOf(p: Parsed): ReportFilter {
   const year = p.opts.get('--year');
   if (year !== undefined && !/^\d{4}$/.test(year)) throw new UsageError('--year 需要四位年份 / --year needs a four-digit year');
   const template = p.opts.get('--template');
-  if (template !== undefined && template !== '2019' && template !== '2021') throw new UsageError('--template 只能是 2019 或 2021 / --template is 2019 or 2021');
+  if (template !== undefined && !isTemplateVersion(template)) throw new UsageError('--template 只能是 2019 或 2021 / --template is 2019 or 2021');
   return {
     body: p.opts.get('--body'), region: p.opts.get('--region'), parent: p.opts.get('--parent'), level: p.opts.get('--level'),
     year: year ? Number(year) : undefined, template, hasErrors: p.flags.has('--has-errors'),

@@ -3,8 +3,7 @@
 // (src/layout/outline.ts) and cells read as `formatCell` says.
 
 import type { Cell, Report } from '../types.js';
-import { TEMPLATES, type TableDef } from '../template/index.js';
-import { tableName } from '../check/messages.js';
+import { findingText, tableName, TEMPLATES, type TableDef } from '../template/index.js';
 import { formatCell, rowLabel, tableOutline } from '../layout/index.js';
 
 export interface Style {
@@ -94,7 +93,7 @@ export function renderCheck(report: Report, st: Style): string {
   for (const f of [...report.findings].sort((a, b) => order[a.severity] - order[b.severity])) {
     const tag = f.severity === 'error' ? st.red('错误 error') : f.severity === 'warning' ? st.yellow('警告 warning') : st.dim('提示 info');
     const cells = f.cells.length ? st.dim(`  [${f.cells.slice(0, 6).join(', ')}${f.cells.length > 6 ? ', …' : ''}]`) : '';
-    out.push(`  ${tag}  ${f.rule}: ${f.message}${cells}`);
+    out.push(`  ${tag}  ${f.rule}: ${findingText(f)}${cells}`);
   }
   return out.join('\n');
 }

@@ -24,6 +24,7 @@ import type { DecodedDocument } from './types.js';
 import { scanMarkup } from './markup.js';
 import { gridLines, type GridRow } from './grid.js';
 import { alternation, BUTTON_LABELS, COUNTER_LABELS, CRUFT_CLASS_WORDS, LINK_LINE_STARTS, LOCATION_LABELS } from './cruft.js';
+import { ARTICLE_MARKERS } from '../template/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
@@ -476,21 +477,6 @@ function renderTable(table: El, sink: Sink): void {
 // ---------------------------------------------------------------------------------------------
 // Article
 
-/** Report headings and table markers (simplified; traditional forms mapped before matching). */
-const MARKERS: RegExp[] = [
-  /(?:^|[一二三四五六七八九十][、.．]|[(（]一[)）])总体情况/,
-  /主动公开政府信息情况/,
-  /收到和处理政府信息公开申请/,
-  /行政复议[、，,及和]?(?:提起)?行政诉讼|政府信息公开行政复议/,
-  /存在的主要问题|存在问题及改进|主要问题及改进/,
-  /其他需要报告的事项/,
-  /本年新收政府信息公开申请/,
-  /本年度办理结果/,
-  /结转下年度/,
-  /未经复议直接起诉/,
-  /第二十条第[(（]?[一五六八九]/,
-  /依申请公开政府信息情况/,
-];
 const TRAD: Record<string, string> = {
   總: '总', 體: '体', 況: '况', 動: '动', 開: '开', 處: '处', 請: '请', 復: '复', 議: '议', 訴: '诉', 訟: '讼', 問: '问', 題: '题', 報: '报', 項: '项', 結: '结', 轉: '转', 經: '经', 辦: '办', 條: '条', 進: '进', 關: '关', 僅: '仅', 與: '与', 須: '须', 歲: '岁', 數: '数', 請求: '请求',
 };
@@ -524,7 +510,7 @@ function article(tree: Tree, lines: string[], ranges: Ranges): string[] {
   const kinds = new Set<number>();
   lines.forEach((l, i) => {
     const compact = simplify(l.replace(/\s+/g, ''));
-    MARKERS.forEach((re, k) => { if (re.test(compact)) { hits.push(i); kinds.add(k); } });
+    ARTICLE_MARKERS.forEach((re, k) => { if (re.test(compact)) { hits.push(i); kinds.add(k); } });
   });
   let chosen: El | null = null;
   if (kinds.size >= 2) {

@@ -17,6 +17,7 @@ import type { Finding } from '../types.js';
 import { InputError } from '../types.js';
 import type { Box, DecodedDocument, DecodeLimits } from './types.js';
 import { ocrAvailable, ocrPdf } from './ocr.js';
+import { decodeFinding } from '../template/index.js';
 
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 
@@ -896,31 +897,26 @@ export async function decodePdf(bytes: Uint8Array, limits: DecodeLimits, options
     if (unreadable.length === numPages && numPages > 0) throw FAILED('没有一页能读出 / no page could be read');
     const findings: Finding[] = [];
     if (unreadable.length) {
-      findings.push({ rule: 'pdf.page_unreadable', severity: 'warning', cells: [], message: `第 ${unreadable.join('、')} 页无法读取，已跳过 / page(s) ${unreadable.join(', ')} could not be read and were skipped` });
+      findings.push(decodeFinding('pdf.page_unreadable', { pages: unreadable }));
     }
     const textItems = pages.reduce((s, p) => s + p.items.length, 0);
     const garbled = textItems > 0 && undecodable(pages);
     if (textItems === 0 || garbled) {
-      findings.push({
-        rule: 'pdf.no_text_layer', severity: 'warning', cells: [],
-        message: garbled
-          ? '该 PDF 的文字层无法解码（字体缺少编码映射），无法读取表格 / the PDF text layer cannot be decoded (fonts without a Unicode map)'
-          : '该 PDF 没有文字层（扫描件），无法读取表格 / the PDF has no text layer (scanned)',
-      });
+      findings.push(decodeFinding('pdf.no_text_layer', { garbled }));
       if (limits.ocr) {
         const tools = ocrAvailable();
         const text = tools.ok ? ocrPdf(bytes, numPages, limits) : null;
         if (text && text.trim()) {
-          findings.push({ rule: 'pdf.ocr', severity: 'warning', cells: [], message: '表格由文字识别（OCR）读出，数字可能识别有误，请对照原件核对 / read by OCR: numbers may be misrecognised, check them against the original' });
-          return { format: 'pdf', encoding: 'binary', text, boxes: [], findings, pages: numPages, ocr: true };
+          findings.push(decodeFinding('pdf.ocr', {}));
+          return { format: 'pdf', encoding: 'binary', text, boxes: [], findings, pages: numPages, ocr: true, noTextLayer: true };
         }
         findings.push(ocrUnavailable(tools.missing));
       }
-      return { format: 'pdf', encoding: 'binary', text: '', boxes: [], findings, pages: numPages };
+      return { format: 'pdf', encoding: 'binary', text: '', boxes: [], findings, pages: numPages, noTextLayer: true };
     }
     const textless = pages.filter((p) => p.items.length === 0 && !unreadable.includes(p.page)).map((p) => p.page);
     if (textless.length) {
-      findings.push({ rule: 'pdf.pages_without_text', severity: 'info', cells: [], message: `第 ${textless.join('、')} 页没有文字层（可能是图片），其中的内容无法读取 / page(s) ${textless.join(', ')} have no text layer (images?)` });
+      findings.push(decodeFinding('pdf.pages_without_text', { pages: textless }));
     }
     const laid = pages.map((data) => ({ data, blocks: layoutPage(data, options.useRules !== false) }));
     dropRunningText(laid);
@@ -958,5 +954,5 @@ function undecodable(pages: PageData[]): boolean {
 
 function ocrUnavailable(missing: string[]): Finding {
   const what = missing.length ? missing.join('、') : 'pdftoppm / tesseract';
-  return { rule: 'pdf.ocr_unavailable', severity: 'info', cells: [], message: `无法进行文字识别（OCR）：缺少 ${what} / OCR unavailable: missing ${what}` };
+  return decodeFinding('pdf.ocr_unavailable', { missing: what });
 }

@@ -28,6 +28,8 @@ export interface DecodedDocument {
   pages?: number;
   /** The text came from OCR: every number read from it is less certain. */
   ocr?: boolean;
+  /** A PDF without a usable text layer (scanned, or fonts without a Unicode map): read by OCR or not at all. */
+  noTextLayer?: boolean;
 }
 
 export interface DecodeLimits {

@@ -2,11 +2,10 @@
 // contract's shape. Tables the source does not contain are null (never zeros).
 
 import type { Cell, Finding, Report, Span, TableCells, TemplateVersion } from '../types.js';
-import { columnsOf, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
+import { cellPath, columnsOf, finding, holds, requestsRowTotal, TABLE_RULES, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
 import { locateRows, locateSingleLine, type LocatedTable } from '../locate/rows.js';
 import { requiredItems, type ValueItem } from '../locate/tokens.js';
 import { solveTable, type SourceLine } from '../solve/table.js';
-import { msg } from '../check/messages.js';
 
 export interface ExtractedTables {
   tables: Record<TableKey, TableCells | null>;
@@ -40,20 +39,30 @@ function assemble(table: TableDef, solved: Map<string, Cell>): TableCells {
   return out;
 }
 
-function extractRowTable(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], extraRows: NonNullable<Report['extra_rows']>, evidence?: Map<string, number>, layoutHint?: LayoutHint): TableCells | null {
+/** One table as extracted: its cells (null when absent), its findings, its extra rows, and whether its numbers were proven column-major. */
+interface TableResult {
+  cells: TableCells | null;
+  findings: Finding[];
+  extraRows: NonNullable<Report['extra_rows']>;
+  columnMajor: boolean;
+}
+
+function extractRowTable(text: string, region: Span, table: TableDef, rules: LinearRule[], evidence?: Map<string, number>, layoutHint?: LayoutHint): TableResult {
   const located: LocatedTable = locateRows(text, region, table);
   if (located.coverage < MIN_COVERAGE || located.numberCount === 0) {
-    findings.push(msg.tableAbsent(table.key, region));
-    return null;
+    return { cells: null, findings: [finding('table.absent', { table: table.key }, [], region)], extraRows: [], columnMajor: false };
   }
+  const findings: Finding[] = [];
+  const extraRows: TableResult['extraRows'] = [];
   const lines: SourceLine[] = [];
   // A row with no value at all is an all-blank row — unless another row holds more numbers than
   // it has cells: then the layout is not row by row (a column-major PDF extraction puts every
   // number after the last label) and the empty rows are missing, not zero.
-  const extraColumn = table.key === 'requests' ? dropExtraColumn(table, located, rules, findings) : null;
+  const extraColumn = table.key === 'requests' ? dropExtraColumn(table, located, rules) : null;
+  if (extraColumn) findings.push(extraColumn.finding);
   const overflow = located.rows.some((r) => !r.row.group && r.label && countCells(r.items) > columnsOf(table, r.row).length);
   const rebuilt = overflow ? rebuildColumnMajor(table, located, rules, layoutHint) : new Map<string, ValueItem[]>();
-  // A 2021 report that still prints the 2019 single (六)其他处理 row: its numbers are the sum of
+  // A 2021 report that still prints the 2019 single (六) row (other_other): its numbers are the sum of
   // the three 2021 sub-rows. The row is read as a group line of its own, the rules see it in
   // place of its members, and the members are settled afterwards (all 0 where it is 0).
   let groupRow: { key: string; members: string[] } | null = null;
@@ -63,35 +72,37 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
       const children = located.rows.filter((c) => c.row.parent === r.row.key);
       if (!groupRow && children.length && children.every((c) => !c.label && !c.row.group)) {
         groupRow = { key: r.row.key, members: children.map((c) => c.row.key) };
-        findings.push(msg.singleOtherRow(table.key, r.row.key, children.map((c) => c.row.key)));
-        lines.push({ cells: table.columns.map((c) => `${table.key}.${r.row.key}.${c.key}`), items: r.items });
-      } else findings.push(msg.groupHasNumbers(table.key, r.row.key, r.values!));
+        findings.push(finding('template.other_single_row', {}, children.map((c) => `${table.key}.${c.row.key}`)));
+        lines.push({ cells: table.columns.map((c) => cellPath(table.key, r.row.key, c.key)), items: r.items });
+      } else findings.push(finding('table.group_has_numbers', { row: r.row.key }, [`${table.key}.${r.row.key}`], r.values!));
       continue;
     }
     if (!r.label && groupRow?.members.includes(r.row.key)) continue;
     if (!r.label) {
-      findings.push(msg.rowMissing(table.key, r.row.key));
+      findings.push(finding('table.row_missing', { table: table.key, row: r.row.key }, [`${table.key}.${r.row.key}`]));
       continue;
     }
     if (overflow && (r.items.length === 0 || rebuilt.has(r.row.key))) {
       const items = rebuilt.get(r.row.key);
-      if (items) lines.push({ cells: columnsOf(table, r.row).map((c) => `${table.key}.${r.row.key}.${c.key}`), items });
+      if (items) lines.push({ cells: columnsOf(table, r.row).map((c) => cellPath(table.key, r.row.key, c.key)), items });
       continue;
     }
-    lines.push({ cells: columnsOf(table, r.row).map((c) => `${table.key}.${r.row.key}.${c.key}`), items: r.items });
+    lines.push({ cells: columnsOf(table, r.row).map((c) => cellPath(table.key, r.row.key, c.key)), items: r.items });
   }
-  if (overflow) findings.push(rebuilt.size ? msg.columnMajor(table.key, [...rebuilt.keys()]) : msg.layoutNotRowwise(table.key));
+  if (overflow) findings.push(rebuilt.size ? finding('table.column_major', { table: table.key }, [...rebuilt.keys()].map((r) => `${table.key}.${r}`)) : finding('table.layout_not_rowwise', { table: table.key }));
   for (const x of located.extra) {
     extraRows.push({ table: table.key, label: x.label, values: x.items.map((it) => (it.kind === 'num' ? (it.negative ? '-' : '') + it.digits : '')), span: x.span });
-    findings.push(msg.extraRow(table.key, x.label, x.after, x.span));
+    findings.push(finding('table.extra_row', { label: x.label, after: x.after }, [], x.span));
   }
   const groupRules = groupRow ? rules.map((rule) => substituteGroup(rule, table.key, groupRow!)) : rules;
   const solveRules = groupRow ? [...groupRules, ...groupRowTotals(table, groupRow.key)] : groupRules;
-  const cells = assembleSolved(table, lines, solveRules, findings, evidence, groupRow ? [groupRow.key] : []);
+  const solved = assembleSolved(table, lines, solveRules, evidence, groupRow ? [groupRow.key] : []);
+  const cells = solved.cells;
+  findings.push(...solved.findings);
   if (extraColumn) findings.push(...checkExtraColumn(table, cells, extraColumn));
-  if (groupRow) settleMembers(table, cells, groupRow, findings);
+  if (groupRow) settleMembers(table, cells, groupRow, solved.groups[groupRow.key] ?? {});
   findings.push(...checkSubtotals(table, located, cells));
-  return cells;
+  return { cells, findings, extraRows, columnMajor: overflow && rebuilt.size > 0 };
 }
 
 /** A rule with the members of a group replaced by the group's own line (sum of members). */
@@ -113,24 +124,19 @@ function substituteGroup(rule: LinearRule, tableKey: string, group: { key: strin
 }
 
 function groupRowTotals(table: TableDef, key: string): LinearRule[] {
-  const parts = table.columns.filter((c) => !c.isTotal);
-  const total = table.columns.find((c) => c.isTotal);
-  if (!total) return [];
-  return [{
-    id: `${table.key}.row_total`, severity: 'error', statement: '总计 = 各列之和 / total = sum of columns',
-    totalCell: `${table.key}.${key}.${total.key}`,
-    terms: [{ cell: `${table.key}.${key}.${total.key}`, coef: 1 }, ...parts.map((c) => ({ cell: `${table.key}.${key}.${c.key}`, coef: -1 }))],
-  }];
+  const row = table.rows.find((r) => r.key === key);
+  if (!row || !table.columns.some((c) => c.isTotal)) return [];
+  return [requestsRowTotal(table, row)];
 }
 
 /**
  * Members of a group printed as one row: where the group's value is 0 every member is 0 (counts
  * are never negative), inferred; otherwise how it splits is not in the source — ambiguous.
  */
-function settleMembers(table: TableDef, cells: TableCells, group: { key: string; members: string[] }, findings: Finding[]) {
+function settleMembers(table: TableDef, cells: TableCells, group: { key: string; members: string[] }, groupCells: Record<string, Cell>) {
   const catchAll = group.members[group.members.length - 1];
   for (const c of table.columns) {
-    const g = groupCells.get(cells)?.[c.key];
+    const g = groupCells[c.key];
     for (const m of group.members) {
       if (!cells[m]) continue;
       if (g && g.value === 0 && (g.status === 'read' || g.status === 'blank' || g.status === 'inferred')) cells[m][c.key] = { value: 0, status: 'inferred' };
@@ -139,7 +145,6 @@ function settleMembers(table: TableDef, cells: TableCells, group: { key: string;
       }
     }
   }
-  void findings;
 }
 
 /**
@@ -161,7 +166,7 @@ function checkSubtotals(table: TableDef, located: LocatedTable, cells: TableCell
       if (parts.some((p) => !p || p.value === null || p.status === 'ambiguous' || p.status === 'missing')) return;
       const sum = parts.reduce((a, p) => a + (p!.value as number), 0);
       const v = Number(nums[i].kind === 'num' ? nums[i].digits : 0);
-      if (v !== sum) out.push(msg.extraSubtotal(table.key, x.label, c.label, v, sum, members.map((m) => `${table.key}.${m.key}.${c.key}`), x.span));
+      if (v !== sum) out.push(finding(TABLE_RULES.extra_subtotal[table.key], { label: x.label, column: c.label, value: v, sum }, members.map((m) => cellPath(table.key, m.key, c.key)), x.span));
     });
   }
   return out;
@@ -173,7 +178,7 @@ function checkSubtotals(table: TableDef, located: LocatedTable, cells: TableCell
  * row totals hold. The column is taken out of the rows (mutating `located`), never mapped onto a
  * template column, and checked afterwards against the sum of the organisation columns.
  */
-function dropExtraColumn(table: TableDef, located: LocatedTable, rules: LinearRule[], findings: Finding[]): { index: number; values: Map<string, number> } | null {
+function dropExtraColumn(table: TableDef, located: LocatedTable, rules: LinearRule[]): { index: number; values: Map<string, number>; finding: Finding } | null {
   const C = table.columns.length;
   const rows = located.rows.filter((r) => !r.row.group && r.label && r.items.length > 0);
   const wide = rows.filter((r) => countCells(r.items) === C + 1 && r.items.every((it) => it.kind === 'num' || it.kind === 'blank'));
@@ -196,8 +201,7 @@ function dropExtraColumn(table: TableDef, located: LocatedTable, rules: LinearRu
     values.set(r.row.key, num(req[best.index]));
     r.items = req.filter((_, i) => i !== best.index);
   }
-  findings.push(msg.extraColumn(table.key, best.index));
-  return { index: best.index, values };
+  return { index: best.index, values, finding: finding('table.extra_column', { table: table.key, index: best.index }) };
 }
 
 /** The dropped subtotal column must equal the sum of the organisation columns (requests.extra_subtotal). */
@@ -209,7 +213,7 @@ function checkExtraColumn(table: TableDef, cells: TableCells, extra: { values: M
     const parts = org.map((c) => cells[row]?.[c.key]);
     if (parts.some((p) => !p || p.value === null || p.status === 'ambiguous' || p.status === 'missing')) continue;
     const sum = parts.reduce((a, p) => a + (p!.value as number), 0);
-    if (sum !== v) out.push(msg.extraSubtotal(table.key, `${row} ${orgParent ?? ''}小计`, '小计', v, sum, org.map((c) => `${table.key}.${row}.${c.key}`)));
+    if (sum !== v) out.push(finding(TABLE_RULES.extra_subtotal[table.key], { label: `${row} ${orgParent ?? ''}小计`, column: '小计', value: v, sum }, org.map((c) => cellPath(table.key, row, c.key))));
   }
   return out;
 }
@@ -268,7 +272,7 @@ function countRowTotals(table: TableDef, keys: string[], grid: ValueItem[][], ru
         const item = grid[i][cols.indexOf(terms[j][2])];
         return acc + t.coef * (item && item.kind === 'num' ? Number(item.digits) * (item.negative ? -1 : 1) : 0);
       }, 0);
-      if (Math.abs(sum) < 1e-9) holding++;
+      if (holds(sum)) holding++;
     }
   });
   return { checked, holding };
@@ -279,39 +283,41 @@ function countCells(items: SourceLine['items']): number {
   return requiredItems(items).length;
 }
 
-/** Cells of group rows read in place of their members (not part of the output), per table object. */
-const groupCells = new WeakMap<TableCells, Record<string, Cell>>();
-
-function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRule[], findings: Finding[], evidence?: Map<string, number>, groupKeys: string[] = []): TableCells {
+/**
+ * The solver's cells assembled into the table's shape, with the solver's findings; `groups`: the
+ * cells of group rows read in place of their members (not part of the output).
+ */
+function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRule[], evidence?: Map<string, number>, groupKeys: string[] = []): { cells: TableCells; findings: Finding[]; groups: Record<string, Record<string, Cell>> } {
   const rules = allRules.filter((r) => r.terms.length > 0 && r.terms.every((t) => t.cell.startsWith(`${table.key}.`)));
   const solved = solveTable(lines, rules, { evidence });
-  for (const i of solved.unreadable) findings.push(msg.lineUnreadable(table.key, lines[i].cells));
-  if (solved.exhausted) findings.push(msg.searchBudget(table.key));
-  if (solved.evidenceUsed) findings.push(msg.evidenceUsed(table.key, [...(evidence?.keys() ?? [])].filter((c) => c.startsWith(`${table.key}.`))));
-  const out = assemble(table, solved.cells);
+  const findings: Finding[] = [];
+  for (const i of solved.unreadable) findings.push(finding('table.row_unreadable', {}, lines[i].cells));
+  if (solved.exhausted) findings.push(finding('solve.budget', { table: table.key }));
+  if (solved.evidenceUsed) findings.push(finding('solve.prose_evidence', { table: table.key }, [...(evidence?.keys() ?? [])].filter((c) => c.startsWith(`${table.key}.`))));
+  const groups: Record<string, Record<string, Cell>> = {};
   for (const key of groupKeys) {
     const row: Record<string, Cell> = {};
     for (const c of table.columns) {
-      const cell = solved.cells.get(`${table.key}.${key}.${c.key}`);
+      const cell = solved.cells.get(cellPath(table.key, key, c.key));
       if (cell) row[c.key] = cell;
     }
-    groupCells.set(out, row);
+    groups[key] = row;
   }
-  return out;
+  return { cells: assemble(table, solved.cells), findings, groups };
 }
 
-function extractSingleLine(text: string, region: Span, table: TableDef, rules: LinearRule[], findings: Finding[], evidence?: Map<string, number>): TableCells | null {
+function extractSingleLine(text: string, region: Span, table: TableDef, rules: LinearRule[], evidence?: Map<string, number>): TableResult {
   const line = locateSingleLine(text, region, table);
   // No number after the header: a table of empty cells when its whole header is there as text
   // (every cell blank, 0 — spec §6.5), else the table is missing (a picture, or only prose).
   const noNumbers = !line.items.some((it) => it.kind === 'num');
   const emptyCells = noNumbers && line.headerComplete && !/[0-9]/.test(text.slice(line.values[0], line.values[1]));
   if (!line.headerFound || (noNumbers && !emptyCells)) {
-    findings.push(msg.tableAbsent(table.key, region));
-    return null;
+    return { cells: null, findings: [finding('table.absent', { table: table.key }, [], region)], extraRows: [], columnMajor: false };
   }
-  const cells = table.rows.flatMap((g) => table.columns.map((c) => `${table.key}.${g.key}.${c.key}`));
-  return assembleSolved(table, [{ cells, items: line.items }], rules, findings, evidence);
+  const cells = table.rows.flatMap((g) => table.columns.map((c) => cellPath(table.key, g.key, c.key)));
+  const solved = assembleSolved(table, [{ cells, items: line.items }], rules, evidence);
+  return { cells: solved.cells, findings: solved.findings, extraRows: [], columnMajor: false };
 }
 
 /**
@@ -325,19 +331,22 @@ export function extractTables(text: string, version: TemplateVersion, regions: R
   const tables = {} as Record<TableKey, TableCells | null>;
   // table 三 first: its arithmetic can prove a column-major extraction, which table 二 (no
   // arithmetic of its own) then follows.
-  const hint: LayoutHint = { columnMajor: false };
+  let columnMajor = false;
   for (const key of ['requests', 'active', 'review_litigation'] as const) {
     const def = template.tables[key];
     const region = regions[key];
     if (!region) {
       tables[key] = null;
-      findings.push(msg.tableAbsent(key, null));
+      findings.push(finding('table.absent', { table: key }));
       continue;
     }
-    tables[key] = def.singleLine
-      ? extractSingleLine(text, region, def, template.rules, findings, evidence)
-      : extractRowTable(text, region, def, template.rules, findings, extraRows, evidence, hint);
-    if (key === 'requests' && findings.some((f) => f.rule === 'table.column_major' && f.cells.some((c) => c.startsWith('requests.')))) hint.columnMajor = true;
+    const result = def.singleLine
+      ? extractSingleLine(text, region, def, template.rules, evidence)
+      : extractRowTable(text, region, def, template.rules, evidence, { columnMajor });
+    tables[key] = result.cells;
+    findings.push(...result.findings);
+    extraRows.push(...result.extraRows);
+    if (key === 'requests' && result.columnMajor) columnMajor = true;
   }
   return { tables, findings, extraRows };
 }

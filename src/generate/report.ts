@@ -1,7 +1,7 @@
 // Synthetic reports from the template data, for property tests and benchmarks: random tables
 // that satisfy the template's arithmetic, rendered in the damaged text forms found in the wild.
 
-import { columnsOf, TEMPLATES, type TableDef } from '../template/index.js';
+import { cellPath, columnsOf, TEMPLATES, type TableDef } from '../template/index.js';
 import type { TemplateVersion } from '../types.js';
 
 export type TextForm = 'pipes' | 'lines' | 'runtogether' | 'spaces' | 'nbsp';
@@ -72,7 +72,7 @@ function randomCells(rng: () => number, version: TemplateVersion, size: Generate
   for (const r of results) {
     for (const c of parts) {
       const v = c.key === 'natural_person' ? magnitude(rng, size) : rng() < 0.8 ? 0 : magnitude(rng, size);
-      cells[`requests.${r.key}.${c.key}`] = v;
+      cells[cellPath('requests', r.key, c.key)] = v;
       colSum.set(c.key, (colSum.get(c.key) ?? 0) + v);
     }
   }
@@ -86,16 +86,16 @@ function randomCells(rng: () => number, version: TemplateVersion, size: Generate
     cells[`requests.carried_over.${c.key}`] = Math.min(over, total + fwd);
     cells[`requests.new_received.${c.key}`] = total + fwd - Math.min(over, total + fwd);
   }
-  for (const r of dataRows) cells[`requests.${r.key}.total`] = parts.reduce((s, c) => s + cells[`requests.${r.key}.${c.key}`], 0);
+  for (const r of dataRows) cells[cellPath('requests', r.key, 'total')] = parts.reduce((s, c) => s + cells[cellPath('requests', r.key, c.key)], 0);
   const rl = t.tables.review_litigation;
   for (const g of rl.rows) {
     let sum = 0;
     for (const c of rl.columns.filter((x) => !x.isTotal)) {
       const v = size === 'zero' || rng() < 0.7 ? 0 : Math.floor(rng() * (size === 'large' ? 400 : 9));
-      cells[`review_litigation.${g.key}.${c.key}`] = v;
+      cells[cellPath('review_litigation', g.key, c.key)] = v;
       sum += v;
     }
-    cells[`review_litigation.${g.key}.total`] = sum;
+    cells[cellPath('review_litigation', g.key, 'total')] = sum;
   }
   const act = t.tables.active;
   for (const r of act.rows) {
@@ -103,7 +103,7 @@ function randomCells(rng: () => number, version: TemplateVersion, size: Generate
       let v = magnitude(rng, size);
       if (c.money) v = size === 'zero' || rng() < 0.5 ? 0 : Math.round(rng() * 10000) / 10;
       if (c.signed && size !== 'zero' && rng() < 0.2) v = 0 - Math.floor(rng() * 5);
-      cells[`active.${r.key}.${c.key}`] = v;
+      cells[cellPath('active', r.key, c.key)] = v;
     }
   }
   return cells;
@@ -150,7 +150,7 @@ function renderActive(t: TableDef, cells: Record<string, number>, o: RenderOpts)
       out.push(head.join(o.form === 'lines' ? '\n' : o.form === 'pipes' ? ' | ' : ' '));
     }
     // money and signed cells are never blanked: a blank there is not a 0 one can tell apart
-    out.push(renderRow(r.label, cols.map((c) => cells[`active.${r.key}.${c.key}`]), o, cols.map((c) => !c.money && !c.signed)));
+    out.push(renderRow(r.label, cols.map((c) => cells[cellPath('active', r.key, c.key)]), o, cols.map((c) => !c.money && !c.signed)));
   }
   return out;
 }
@@ -163,16 +163,19 @@ function renderRequests(t: TableDef, cells: Record<string, number>, o: RenderOpt
   for (const r of t.rows) {
     const label = `${r.numbering ?? ''}${r.label}`;
     if (r.group) { out.push(label); continue; }
-    const vals = t.columns.map((c) => cells[`requests.${r.key}.${c.key}`]);
+    const vals = t.columns.map((c) => cells[cellPath('requests', r.key, c.key)]);
     out.push(renderRow(label, vals, o, t.columns.map(() => true)));
   }
   return out;
 }
 
 function renderReview(t: TableDef, cells: Record<string, number>, o: RenderOpts): string[] {
-  const header = ['行政复议', '行政诉讼', '结果维持', '结果纠正', '其他结果', '尚未审结', '总计', '未经复议直接起诉', '复议后起诉',
-    ...Array(2).fill(['结果维持', '结果纠正', '其他结果', '尚未审结', '总计']).flat()];
-  const vals = t.rows.flatMap((g) => t.columns.map((c) => cells[`review_litigation.${g.key}.${c.key}`]));
+  // as printed: the two group headers, 复议's outcome columns, 诉讼's two sub-groups, then theirs
+  const [review, litigation] = t.groupHeaders ?? [];
+  const outcomes = t.columns.map((c) => c.label);
+  const litigationRows = t.rows.filter((r) => r.parent === litigation).map((r) => r.label);
+  const header = [review, litigation, ...outcomes, ...litigationRows, ...litigationRows.flatMap(() => outcomes)];
+  const vals = t.rows.flatMap((g) => t.columns.map((c) => cells[cellPath('review_litigation', g.key, c.key)]));
   const head = o.form === 'pipes' ? [header.join(' | ')] : o.form === 'lines' ? header : [header.join(' ')];
   const line = renderRow('', vals, o, vals.map(() => true)).replace(/^\n/, '');
   return [...head, line];

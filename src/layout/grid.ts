@@ -141,7 +141,7 @@ function headerGrid(leaves: Leaf[]): LayoutCell[][] {
  * Parents of the columns, nested by extent: a parent whose columns lie strictly inside another
  * parent's extent (法人或其他组织 between 自然人 and 总计) sits under it (申请人情况).
  */
-function columnLeaves(columns: ColumnDef[]): Leaf[] {
+function columnLeaves(columns: readonly ColumnDef[]): Leaf[] {
   const extent = new Map<string, [number, number]>();
   columns.forEach((c, i) => {
     if (!c.parent) return;

@@ -9,9 +9,9 @@ export type OutlineEntry =
   /** A sub-table caption (二: 第二十条第(一)项 …), as the template data spells it. */
   | { kind: 'caption'; text: string }
   /** Column labels are due: the first row, a new caption, or rows with other columns. */
-  | { kind: 'header'; columns: ColumnDef[] }
+  | { kind: 'header'; columns: readonly ColumnDef[] }
   | { kind: 'group'; row: RowDef; ancestors: RowDef[] }
-  | { kind: 'row'; row: RowDef; ancestors: RowDef[]; columns: ColumnDef[] };
+  | { kind: 'row'; row: RowDef; ancestors: RowDef[]; columns: readonly ColumnDef[] };
 
 export function tableOutline(table: TableDef): OutlineEntry[] {
   const byKey = new Map(table.rows.map((r) => [r.key, r] as const));

@@ -43,7 +43,7 @@ interface Match { pStart: number; pEnd: number; distance: number }
 const BOUNDARY_BEFORE = /[\n|\t 0-9)）、.]/;
 
 /** Row labels in order: exact matches first (greedy, preferring a cell start), then approximate ones inside the gaps. */
-function matchLabels(text: string, proj: Projection, rows: RowDef[]): (Match | null)[] {
+function matchLabels(text: string, proj: Projection, rows: readonly RowDef[]): (Match | null)[] {
   const keysOf = (r: RowDef) => [r.label, ...(r.variants ?? [])].map(labelKey).filter(Boolean).sort((a, b) => b.length - a.length);
   const found: (Match | null)[] = rows.map(() => null);
   let p = 0;

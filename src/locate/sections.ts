@@ -37,7 +37,7 @@ function atLineStart(text: string, index: number): boolean {
  * of a line. Mentions of the headings inside sentences (the preamble's list of contents) are
  * skipped because they carry no number and do not start a line.
  */
-export function locateSections(text: string, sections: SectionDef[]): SectionHit[] {
+export function locateSections(text: string, sections: readonly SectionDef[]): SectionHit[] {
   const hits = locateFrom(text, sections, 0);
   // A table of contents lists the headings one after another with nothing between them: the
   // report's real sections come after it.
@@ -48,7 +48,7 @@ export function locateSections(text: string, sections: SectionDef[]): SectionHit
   return hits;
 }
 
-function locateFrom(text: string, sections: SectionDef[], fromOffset: number): SectionHit[] {
+function locateFrom(text: string, sections: readonly SectionDef[], fromOffset: number): SectionHit[] {
   const proj = project(text, fromOffset);
   const hits: { def: SectionDef; start: number; end: number }[] = [];
   let from = 0; // projection index

@@ -1,6 +1,6 @@
 // Which template a report follows (spec §8): table markers first, the report year as fallback.
 
-import { POST2019_MARKERS, PRE2019_MARKERS, TEMPLATES, versionForYear } from '../template/index.js';
+import { POST2019_MARKERS, PRE2019_MARKERS, TEMPLATE_VERSIONS, TEMPLATES, versionForYear } from '../template/index.js';
 import type { TemplateKey, TemplateVersion } from '../types.js';
 
 export interface VersionDecision {
@@ -28,7 +28,7 @@ function countOf(hay: string, needle: string): number {
 export function detectVersion(tableText: string, year: number | null): VersionDecision {
   const hay = compact(tableText);
   const counts: Record<TemplateVersion, number> = { 2019: 0, 2021: 0 };
-  for (const v of ['2019', '2021'] as const) {
+  for (const v of TEMPLATE_VERSIONS) {
     // match the longer label first: 本年处理决定数量 contains the 2019 label 处理决定数量
     for (const m of TEMPLATES[v].strongMarkers) counts[v] += countOf(hay, m) > 0 ? 1 : 0;
   }

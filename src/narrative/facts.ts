@@ -12,6 +12,7 @@
 // matched is dropped: a missed figure is better than a made-up one.
 
 import type { Fact, Span } from '../types.js';
+import { FACT_CELLS } from '../template/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Compact view
@@ -282,20 +283,6 @@ function allMatches(re: RegExp, s: string): RegExpExecArray[] {
 
 const groupOf = (m: RegExpExecArray): Group => TOPIC_GROUPS[[1, 2, 3, 4].find((g) => m[g] !== undefined)! - 1];
 const labelOf = (m: RegExpExecArray): Label => LABELS[[1, 2, 3, 4].find((g) => m[g] !== undefined)! - 1];
-
-const CELL_GROUP: Record<Group, string | undefined> = {
-  review: 'review_litigation.review',
-  litigation: undefined,
-  litigation_direct: 'review_litigation.litigation_direct',
-  litigation_after_review: 'review_litigation.litigation_after_review',
-};
-
-const REQUEST_CELLS: Record<string, string> = {
-  requests_received: 'requests.new_received.total',
-  carried_over: 'requests.carried_over.total',
-  requests_answered: 'requests.total.total',
-  carried_forward: 'requests.carried_forward.total',
-};
 
 /** Review / litigation figure; `undefined` when the token is not about review or litigation at all. */
 function classifyReviewLitigation(c: Ctx): string[] | null | undefined {
@@ -643,9 +630,5 @@ function makeFact(kind: string, value: number, unit: string, span: Span, text: s
 }
 
 function cellOf(kind: string): string | undefined {
-  if (REQUEST_CELLS[kind]) return REQUEST_CELLS[kind];
-  const m = /^(review|litigation_direct|litigation_after_review|litigation)_(maintained|corrected|other|pending|total)$/.exec(kind);
-  if (!m) return undefined;
-  const g = CELL_GROUP[m[1] as Group];
-  return g ? `${g}.${m[2]}` : undefined;
+  return Object.hasOwn(FACT_CELLS, kind) ? FACT_CELLS[kind] : undefined;
 }

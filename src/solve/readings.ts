@@ -8,6 +8,7 @@
 
 import type { Span } from '../types.js';
 import { requiredItems, type ValueItem } from '../locate/tokens.js';
+import { TOLERANCE } from '../template/index.js';
 
 export type ReadStatus = 'read' | 'blank' | 'inferred';
 
@@ -42,7 +43,8 @@ export interface ReadingOptions {
   budget: number;
 }
 
-const EPS = 1e-9;
+/** The rule registry's tolerance: a rule holds here exactly when the checks say it holds. */
+const EPS = TOLERANCE;
 
 export function enumerateReadings(items: ValueItem[], ncols: number, rules: LocalRule[], opts: ReadingOptions): ReadingsResult {
   const required = requiredItems(items);

@@ -9,7 +9,7 @@
 // The search has a node budget: past it, nothing is guessed — undecided lines stay ambiguous.
 
 import type { Cell, Span } from '../types.js';
-import type { LinearRule } from '../template/index.js';
+import { TOLERANCE, type LinearRule } from '../template/index.js';
 import type { ValueItem } from '../locate/tokens.js';
 import { enumerateReadings, type LocalRule, type Reading } from './readings.js';
 
@@ -56,7 +56,8 @@ interface CrossRule {
   terms: { line: number; col: number; coef: number; cell: string }[];
 }
 
-const EPS = 1e-9;
+/** The rule registry's tolerance: a rule holds here exactly when the checks say it holds. */
+const EPS = TOLERANCE;
 
 export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: SolveOptions = {}): SolveResult {
   const lineBudget = opts.lineBudget ?? 60_000;

@@ -10,7 +10,7 @@
 // department (部门) has no region of its own below it and is refused, as is a body whose region
 // is unknown.
 
-import { TEMPLATES, type TableKey } from '../template/index.js';
+import { evaluate, holds, TEMPLATE_VERSIONS, TEMPLATES, type TableKey } from '../template/index.js';
 import type { Severity, TemplateVersion } from '../types.js';
 import { StoreError, type Db } from './db.js';
 import { filterSql, type ReportFilter } from './export.js';
@@ -103,7 +103,7 @@ export async function aggregate(db: Db, f: AggregateFilter): Promise<Aggregate[]
      ${where} group by r.template, c.cell`, params);
   const pathOf = new Map([...db.cellIds].map(([p, id]) => [id, p]));
   const out: Aggregate[] = [];
-  for (const template of ['2019', '2021'] as const) {
+  for (const template of TEMPLATE_VERSIONS) {
     const count = counts.find((c) => c.template === template);
     if (!count) continue;
     const n = Number(count.reports);
@@ -121,8 +121,8 @@ export async function aggregate(db: Db, f: AggregateFilter): Promise<Aggregate[]
     const rules: AggregateRule[] = TEMPLATES[template].rules.map((rule) => {
       const cells = rule.terms.map((t) => t.cell);
       if (cells.some((c) => undecided[c])) return { id: rule.id, severity: rule.severity, statement: rule.statement, cells, difference: null, status: 'undecided' as const };
-      const difference = round(rule.terms.reduce((s, t) => s + t.coef * sums[t.cell], 0));
-      return { id: rule.id, severity: rule.severity, statement: rule.statement, cells, difference, status: Math.abs(difference) < 1e-6 ? ('holds' as const) : ('broken' as const) };
+      const difference = round(evaluate(rule.terms, (c) => sums[c])!.difference);
+      return { id: rule.id, severity: rule.severity, statement: rule.statement, cells, difference, status: holds(difference) ? ('holds' as const) : ('broken' as const) };
     });
     out.push({ year: f.year, template, reports: n, bodies: Number(count.bodies), sums, undecided, rules, ...(parent ? { parent_body: parent } : {}) });
   }

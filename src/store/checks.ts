@@ -1,17 +1,13 @@
 // Checks across reports (spec/template.md §6.3 and the corpus's own): for each body, its report of
-// year N against its report of year N−1 —
-//   requests.carry_continuity     上年结转 (N) = 结转下年度继续办理 (N−1), per column     warning
-//   active.in_force_continuity    2021: 现行有效 (N) = 现行有效 (N−1) + 制发 (N) − 废止 (N)  info
-//   active.items_continuity       2019: 上一年项目数量 (N) = 上一年项目数量 (N−1) + 增减 (N−1) info
-//   corpus.implausible_jump       本年新收申请 ×10 or more (or from ≥100 to 0) year on year  warning
-// and over the corpus —
-//   corpus.duplicate_report       the same tables under different bytes (re-saved, renamed)  warning
-//   corpus.year_missing           no report for a year between a body's first and last       info
-//   corpus.several_reports        more than one (different) report for a body and year       info
-// Each is one query; the values of a pair come back as two small jsonb maps.
+// year N against its report of year N−1 — the cross-year equations and the jump of new
+// applications — and, over the corpus, the same tables filed twice, several reports for a body's
+// year and years missing between a body's first and last report. The rules (their cells,
+// equations, thresholds and messages) are declared in src/template/rules.ts with stage 'corpus';
+// this file only finds the pairs and groups, one query each (the values of a pair come back as
+// two small jsonb maps), and evaluates them with the registry's evaluator.
 
-import { columnsOf, TEMPLATES } from '../template/index.js';
-import type { Finding } from '../types.js';
+import { cellPath, crossYearEquations, evaluate, finding, implausibleJump, JUMP_CELL, TEMPLATE_VERSIONS, TEMPLATES, type EquationId, type RuleId } from '../template/index.js';
+import type { Finding, TemplateVersion } from '../types.js';
 import type { Db } from './db.js';
 import { DECIDED_SQL } from './model.js';
 
@@ -23,30 +19,27 @@ export interface CorpusFinding extends Finding {
   paths: string[];
 }
 
-/** Jump thresholds: ×JUMP_RATIO with the larger at least JUMP_MIN; from JUMP_FROM_ZERO or more to 0 (or back). */
-export const JUMP_RATIO = 10;
-export const JUMP_MIN = 30;
-export const JUMP_FROM_ZERO = 100;
+export { JUMP_FROM_ZERO, JUMP_MIN, JUMP_RATIO } from '../template/index.js';
 
-const REQ = TEMPLATES['2021'].tables.requests;
-const REQUEST_COLS = REQ.columns;
-const IN_FORCE_ROWS = TEMPLATES['2021'].tables.active.rows.filter((r) => {
-  const keys = columnsOf(TEMPLATES['2021'].tables.active, r).map((c) => c.key);
-  return keys.includes('in_force') && keys.includes('issued') && keys.includes('repealed');
-});
-const ITEMS_ROWS = TEMPLATES['2019'].tables.active.rows.filter((r) => {
-  const keys = columnsOf(TEMPLATES['2019'].tables.active, r).map((c) => c.key);
-  return keys.includes('prev_items') && keys.includes('change');
-});
-const rowLabel = (key: string) => REQ.rows.find((r) => r.key === key)?.label ?? key;
+const TABLES = { 2019: TEMPLATES['2019'].tables, 2021: TEMPLATES['2021'].tables };
 
+/** Every cell a cross-year rule reads (either year), and the jump's cell. */
 function pairPaths(): string[] {
-  return [
-    ...REQUEST_COLS.flatMap((c) => [`requests.carried_over.${c.key}`, `requests.carried_forward.${c.key}`]),
-    'requests.new_received.total',
-    ...IN_FORCE_ROWS.flatMap((r) => ['in_force', 'issued', 'repealed'].map((c) => `active.${r.key}.${c}`)),
-    ...ITEMS_ROWS.flatMap((r) => ['prev_items', 'change'].map((c) => `active.${r.key}.${c}`)),
-  ];
+  const out = new Set<string>();
+  for (const a of TEMPLATE_VERSIONS) for (const b of TEMPLATE_VERSIONS) for (const { eq } of crossYearEquations(TABLES, a, b)) for (const t of eq.terms) out.add(t.cell);
+  out.add(JUMP_CELL);
+  return [...out];
+}
+
+/**
+ * A corpus finding: the pair's (or group's) fields, then the rule's. `baseFirst`: the key order the
+ * year-pair findings have always had (the JSON of `check --corpus` stays byte-identical).
+ */
+function corpusFinding<R extends RuleId>(rule: R, params: Parameters<typeof finding<R>>[1], cells: string[], base: Omit<CorpusFinding, keyof Finding>, baseFirst: boolean): CorpusFinding {
+  const f = finding(rule, params, cells);
+  const head = { rule: f.rule, severity: f.severity };
+  const tail = { cells, message: f.message, params: f.params };
+  return baseFirst ? { ...base, ...head, ...tail } : { ...head, ...base, ...tail };
 }
 
 /** The report that stands for a body's year: fewest errors, most cells, latest. `only`: a condition on r. */
@@ -69,16 +62,19 @@ interface Pair {
   pv: Record<string, string | number> | string;
 }
 
-const fmt = (n: number) => String(Math.round(n * 1e6) / 1e6);
-
 /**
  * `bodyId`: only that body's findings (its year pairs, missing years, several reports a year, and
  * duplicates that involve one of its reports) — what a body's page needs, without the whole corpus.
  */
 export async function checkCorpus(db: Db, opts: { bodyId?: number } = {}): Promise<CorpusFinding[]> {
+  const bodyArg = opts.bodyId !== undefined ? [opts.bodyId] : [];
+  return [...await yearPairFindings(db, bodyArg), ...await duplicateFindings(db, bodyArg), ...await severalReportFindings(db, bodyArg), ...await missingYearFindings(db, bodyArg)];
+}
+
+/** Each body's report of year N against its report of N−1: the cross-year equations and the jump. */
+async function yearPairFindings(db: Db, bodyArg: number[]): Promise<CorpusFinding[]> {
   const out: CorpusFinding[] = [];
-  const one = opts.bodyId !== undefined;
-  const bodyArg = one ? [opts.bodyId] : [];
+  const one = bodyArg.length > 0;
   const paths = pairPaths();
   const ids = paths.map((p) => db.cellIds.get(p)).filter((x): x is number => x !== undefined);
   const idOf = new Map(paths.map((p) => [p, db.cellIds.get(p)]));
@@ -108,87 +104,80 @@ export async function checkCorpus(db: Db, opts: { bodyId?: number } = {}): Promi
     const N = Number(p.year), M = N - 1;
     const base = { body: p.body, body_id: Number(p.body_id), years: [M, N], report_ids: [Number(p.pid), Number(p.cid)], paths: [p.ppath, p.cpath] };
 
-    // 上年结转 (N) = 结转下年度继续办理 (N−1)
-    const bad = REQUEST_COLS.map((c) => ({ c, now: get(cv, `requests.carried_over.${c.key}`), before: get(pv, `requests.carried_forward.${c.key}`) }))
-      .filter((x) => x.now !== undefined && x.before !== undefined && x.now !== x.before);
-    if (bad.length) {
-      out.push({
-        ...base, rule: 'requests.carry_continuity', severity: 'warning',
-        cells: bad.map((x) => `requests.carried_over.${x.c.key}`),
-        message: `${p.body}：${N}年“${rowLabel('carried_over')}”与${M}年“${rowLabel('carried_forward')}”不一致（${bad.map((x) => `${x.c.label} ${fmt(x.now!)} ≠ ${fmt(x.before!)}`).join('，')}）`
-          + ` / ${p.body}: ${N} carried over ≠ ${M} carried forward (${bad.map((x) => `${x.c.key} ${fmt(x.now!)} ≠ ${fmt(x.before!)}`).join(', ')})`,
-      });
+    const valueOf = (cell: string, year: 0 | -1) => get(year === 0 ? cv : pv, cell);
+    const broken = new Map<EquationId, { params: Record<string, unknown>; terms: { cell: string; year?: 0 | -1 }[] }[]>();
+    for (const { id, eq } of crossYearEquations(TABLES, String(p.ct), String(p.pt))) {
+      const result = evaluate(eq.terms, valueOf);
+      if (result && !result.holds) broken.set(id, [...(broken.get(id) ?? []), eq]);
+    }
+    const who = { body: p.body, year: N };
+    // carried over (N) = carried forward (N−1): one finding for the pair, naming every column that differs
+    const carry = broken.get('requests.carry_continuity') ?? [];
+    if (carry.length) {
+      const differ = carry.map((eq) => ({ column: String(eq.params.column), now: valueOf(eq.terms[0].cell, 0)!, before: valueOf(eq.terms[1].cell, -1)! }));
+      out.push(corpusFinding('requests.carry_continuity', { ...who, differ }, carry.map((eq) => eq.terms[0].cell), base, true));
+    }
+    const labelOf = (version: TemplateVersion, row: string) => TABLES[version].active.rows.find((r) => r.key === row)?.label ?? row;
+    for (const eq of broken.get('active.in_force_continuity') ?? []) {
+      const row = String(eq.params.row), cell = (c: string) => cellPath('active', row, c);
+      out.push(corpusFinding('active.in_force_continuity', {
+        ...who, row, label: labelOf('2021', row),
+        now: valueOf(cell('in_force'), 0)!, before: valueOf(cell('in_force'), -1)!, issued: valueOf(cell('issued'), 0)!, repealed: valueOf(cell('repealed'), 0)!,
+      }, [cell('in_force')], base, true));
+    }
+    for (const eq of broken.get('active.items_continuity') ?? []) {
+      const row = String(eq.params.row), cell = (c: string) => cellPath('active', row, c);
+      out.push(corpusFinding('active.items_continuity', {
+        ...who, row, label: labelOf('2019', row), now: valueOf(cell('prev_items'), 0)!, before: valueOf(cell('prev_items'), -1)!, change: valueOf(cell('change'), -1)!,
+      }, [cell('prev_items')], base, true));
     }
 
-    if (p.ct === '2021' && p.pt === '2021') {
-      for (const row of IN_FORCE_ROWS) {
-        const before = get(pv, `active.${row.key}.in_force`), now = get(cv, `active.${row.key}.in_force`);
-        const issued = get(cv, `active.${row.key}.issued`), repealed = get(cv, `active.${row.key}.repealed`);
-        if (before === undefined || now === undefined || issued === undefined || repealed === undefined) continue;
-        if (Math.abs(before + issued - repealed - now) > 1e-9) {
-          out.push({
-            ...base, rule: 'active.in_force_continuity', severity: 'info', cells: [`active.${row.key}.in_force`],
-            message: `${p.body}：${row.label}现行有效件数 ${N}年 ${fmt(now)} ≠ ${M}年 ${fmt(before)} + 本年制发 ${fmt(issued)} − 本年废止 ${fmt(repealed)}`
-              + ` / ${row.key} in force ${N}: ${fmt(now)} ≠ ${fmt(before)} + ${fmt(issued)} issued − ${fmt(repealed)} repealed`,
-          });
-        }
-      }
-    }
-
-    if (p.ct === '2019' && p.pt === '2019') {
-      for (const row of ITEMS_ROWS) {
-        const prevN = get(cv, `active.${row.key}.prev_items`), prevM = get(pv, `active.${row.key}.prev_items`), change = get(pv, `active.${row.key}.change`);
-        if (prevN === undefined || prevM === undefined || change === undefined) continue;
-        if (Math.abs(prevM + change - prevN) > 1e-9) {
-          out.push({
-            ...base, rule: 'active.items_continuity', severity: 'info', cells: [`active.${row.key}.prev_items`],
-            message: `${p.body}：${row.label}上一年项目数量 ${N}年 ${fmt(prevN)} ≠ ${M}年 ${fmt(prevM)} + 本年增/减 ${fmt(change)}`
-              + ` / ${row.key} previous items ${N}: ${fmt(prevN)} ≠ ${fmt(prevM)} + change ${fmt(change)}`,
-          });
-        }
-      }
-    }
-
-    const a = get(pv, 'requests.new_received.total'), b = get(cv, 'requests.new_received.total');
-    if (a !== undefined && b !== undefined) {
-      const lo = Math.min(a, b), hi = Math.max(a, b);
-      if ((lo > 0 && hi >= lo * JUMP_RATIO && hi >= JUMP_MIN) || (lo === 0 && hi >= JUMP_FROM_ZERO)) {
-        out.push({
-          ...base, rule: 'corpus.implausible_jump', severity: 'warning', cells: ['requests.new_received.total'],
-          message: `${p.body}：${rowLabel('new_received')}从${M}年的 ${fmt(a)} 件变为${N}年的 ${fmt(b)} 件，变化异常，请核对 / ${p.body}: applications received went from ${fmt(a)} (${M}) to ${fmt(b)} (${N})`,
-        });
-      }
+    const a = valueOf(JUMP_CELL, -1), b = valueOf(JUMP_CELL, 0);
+    if (a !== undefined && b !== undefined && implausibleJump(a, b)) {
+      out.push(corpusFinding('corpus.implausible_jump', { ...who, before: a, now: b }, [JUMP_CELL], base, true));
     }
   }
+  return out;
+}
 
-  // the same tables under different bytes
+/** The same tables filed under different bytes (re-saved, renamed). */
+async function duplicateFindings(db: Db, bodyArg: number[]): Promise<CorpusFinding[]> {
+  const out: CorpusFinding[] = [];
+  const one = bodyArg.length > 0;
   const dups = await db.query<{ signature: string; ids: number[]; paths: string[]; bodies: (string | null)[]; years: (number | null)[]; body_ids: (number | null)[] }>(
     `select r.signature, array_agg(r.id order by r.id) as ids, array_agg(r.path order by r.id) as paths,
             array_agg(b.name order by r.id) as bodies, array_agg(r.year order by r.id) as years, array_agg(r.body_id order by r.id) as body_ids
      from reports r left join bodies b on b.id = r.body_id
      where r.signature is not null group by r.signature having count(*) > 1 ${one ? 'and bool_or(r.body_id = $1)' : ''} order by min(r.id)`, bodyArg);
   for (const d of dups) {
-    const names = d.paths.map((path, i) => `${path}（${d.bodies[i] ?? '未识别机关'} ${d.years[i] ?? '?'}年）`);
-    out.push({
-      rule: 'corpus.duplicate_report', severity: 'warning', body: d.bodies[0] ?? null, body_id: d.body_ids[0] === null ? null : Number(d.body_ids[0]),
-      years: [...new Set(d.years.filter((y): y is number => y !== null).map(Number))], report_ids: d.ids.map(Number), paths: d.paths, cells: [],
-      message: `同一份报告以不同文件存了 ${d.ids.length} 次，表格数字完全相同：${names.join('、')} / the same tables filed ${d.ids.length} times under different files: ${d.paths.join(', ')}`,
-    });
+    const copies = d.paths.map((path, i) => ({ path, body: d.bodies[i] ?? null, year: d.years[i] ?? null }));
+    out.push(corpusFinding('corpus.duplicate_report', { copies }, [], {
+      body: d.bodies[0] ?? null, body_id: d.body_ids[0] === null ? null : Number(d.body_ids[0]),
+      years: [...new Set(d.years.filter((y): y is number => y !== null).map(Number))], report_ids: d.ids.map(Number), paths: d.paths,
+    }, false));
   }
+  return out;
+}
 
-  // several different reports for one body and year
+/** More than one (different) report for a body and year. */
+async function severalReportFindings(db: Db, bodyArg: number[]): Promise<CorpusFinding[]> {
+  const out: CorpusFinding[] = [];
+  const one = bodyArg.length > 0;
   const several = await db.query<{ body_id: number; body: string; year: number; ids: number[]; paths: string[] }>(
     `select r.body_id, b.name as body, r.year, array_agg(r.id order by r.id) as ids, array_agg(r.path order by r.id) as paths
      from reports r join bodies b on b.id = r.body_id where r.year is not null ${one ? 'and r.body_id = $1' : ''}
      group by r.body_id, b.name, r.year having count(*) > 1 order by b.name, r.year`, bodyArg);
   for (const s of several) {
-    out.push({
-      rule: 'corpus.several_reports', severity: 'info', body: s.body, body_id: Number(s.body_id), years: [Number(s.year)], report_ids: s.ids.map(Number), paths: s.paths, cells: [],
-      message: `${s.body}：${s.year}年有 ${s.ids.length} 份内容不同的报告（${s.paths.join('、')}），跨年度检查只用其中一份 / ${s.ids.length} different reports for ${s.year}; the cross-year checks use one`,
-    });
+    out.push(corpusFinding('corpus.several_reports', { body: s.body, year: Number(s.year), paths: s.paths }, [],
+      { body: s.body, body_id: Number(s.body_id), years: [Number(s.year)], report_ids: s.ids.map(Number), paths: s.paths }, false));
   }
+  return out;
+}
 
-  // years missing between a body's first and last report
+/** Years without a report between a body's first and last. */
+async function missingYearFindings(db: Db, bodyArg: number[]): Promise<CorpusFinding[]> {
+  const out: CorpusFinding[] = [];
+  const one = bodyArg.length > 0;
   const gaps = await db.query<{ body_id: number; body: string; year: number; lo: number; hi: number }>(
     `with span as (
        select body_id, min(year)::int as lo, max(year)::int as hi from reports
@@ -198,10 +187,8 @@ export async function checkCorpus(db: Db, opts: { bodyId?: number } = {}): Promi
      where not exists (select 1 from reports r where r.body_id = s.body_id and r.year = y)
      order by b.name, y`, bodyArg);
   for (const g of gaps) {
-    out.push({
-      rule: 'corpus.year_missing', severity: 'info', body: g.body, body_id: Number(g.body_id), years: [Number(g.year)], report_ids: [], paths: [], cells: [],
-      message: `${g.body}：有 ${g.lo}—${g.hi} 年的报告，缺少 ${g.year} 年的报告 / ${g.body}: no report for ${g.year} (has ${g.lo}–${g.hi})`,
-    });
+    out.push(corpusFinding('corpus.year_missing', { body: g.body, year: Number(g.year), first: Number(g.lo), last: Number(g.hi) }, [],
+      { body: g.body, body_id: Number(g.body_id), years: [Number(g.year)], report_ids: [], paths: [] }, false));
   }
   return out;
 }

@@ -4,7 +4,7 @@
 // table absent — never counted as a change), or `only_a` / `only_b` (the other report's template
 // has no such cell: 2019 against 2021). Each side's own overall problems come first.
 
-import { columnsOf, TEMPLATES } from '../template/index.js';
+import { columnsOf, isTemplateVersion, TEMPLATES } from '../template/index.js';
 import type { Finding, Severity, TemplateVersion } from '../types.js';
 import type { Db } from './db.js';
 import { cellsOf, isDecided, type ReportFilter, type StoredCell } from './export.js';
@@ -21,7 +21,7 @@ export type DiffKind = 'same' | 'changed' | 'undecided' | 'only_a' | 'only_b';
 
 export interface CellDiff {
   cell: string;
-  /** 表三 › (一)予以公开 › 自然人, from the template data. */
+  /** table › row › column labels, from the template data. */
   label: string;
   kind: DiffKind;
   a: CellSide | null;
@@ -45,7 +45,7 @@ export interface DiffSummary {
   largest: { cell: string; label: string; delta: number } | null;
 }
 
-const isVersion = (t: string): t is TemplateVersion => t === '2019' || t === '2021';
+const isVersion = (t: string): t is TemplateVersion => isTemplateVersion(t);
 
 interface CellInfo {
   label: string;

@@ -5,7 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { basename, resolve, sep } from 'node:path';
-import { TEMPLATES, type TableDef } from '../template/index.js';
+import { isTemplateVersion, TEMPLATES, type TableDef } from '../template/index.js';
 import type { Report, TemplateVersion } from '../types.js';
 import type { Db } from './db.js';
 import { cellsOf, filterSql, isDecided, type ReportFilter, type ReportRow, type StoredCell } from './export.js';
@@ -268,7 +268,7 @@ export function bodyCharts(years: number[], chosen: Map<number, { template: stri
     const undecided: boolean[] = [];
     for (const y of years) {
       const c = chosen.get(y);
-      const v = c && (c.template === '2019' || c.template === '2021') ? (c.template as TemplateVersion) : null;
+      const v: TemplateVersion | null = c && isTemplateVersion(c.template) ? c.template : null;
       const s = v ? sumCells(c!.cells, pathsFor(v)) : { value: null, undecided: false };
       values.push(s.value);
       undecided.push(s.undecided);

@@ -1,217 +1,25 @@
-// The two national templates as data (spec/template.md §2–§8, output.md "Keys").
+// The two national templates (spec/template.md §1–§8): each version's tables (tables.ts), the
+// equations they imply (rules.ts), and the markers that tell the versions apart.
 // 2019: 国办公开办函〔2019〕60号; 2021: 国办公开办函〔2021〕30号.
 
-import type { ColumnDef, LinearRule, RowDef, SectionDef, TableDef, TemplateDef } from './model.js';
+import type { ColumnDef, RowDef, TableDef, TemplateDef } from './model.js';
 import type { TemplateVersion } from '../types.js';
+import { TEMPLATE_SECTIONS as SECTIONS, TABLES_2019, TABLES_2021 } from './tables.js';
+import { equationsOf } from './rules.js';
 
-const SECTIONS: SectionDef[] = [
-  { key: 'overview', number: '一', heading: '总体情况', variants: ['概述', '基本情况', '基本工作情况'] },
-  { key: 'active', number: '二', heading: '主动公开政府信息情况', variants: [] },
-  { key: 'requests', number: '三', heading: '收到和处理政府信息公开申请情况', variants: ['收到和处理政府信息公开申请', '依申请公开政府信息情况'] },
-  {
-    key: 'review_litigation', number: '四', heading: '政府信息公开行政复议、行政诉讼情况',
-    variants: ['因政府信息公开工作被申请行政复议、提起行政诉讼情况', '因政府信息公开工作被申请行政复议提起行政诉讼情况', '政府信息公开行政复议及行政诉讼情况', '行政复议、行政诉讼情况'],
-  },
-  {
-    key: 'problems', number: '五', heading: '存在的主要问题及改进情况',
-    variants: ['政府信息公开工作存在的主要问题及改进情况', '存在的主要问题和改进情况', '存在问题及改进情况', '存在的主要问题及改进措施', '工作存在的主要问题及改进情况'],
-  },
-  { key: 'other_matters', number: '六', heading: '其他需要报告的事项', variants: ['其他需要说明的事项', '需要说明的事项', '其他事项'] },
-];
-
-// ---- Section 三: requests (identical columns in both versions) ----
-
-const REQUEST_COLUMNS: ColumnDef[] = [
-  { key: 'natural_person', label: '自然人', parent: '申请人情况' },
-  { key: 'commercial', label: '商业企业', parent: '法人或其他组织' },
-  { key: 'research', label: '科研机构', parent: '法人或其他组织' },
-  { key: 'social_welfare', label: '社会公益组织', parent: '法人或其他组织' },
-  { key: 'legal_service', label: '法律服务机构', parent: '法人或其他组织' },
-  { key: 'other', label: '其他', parent: '法人或其他组织' },
-  { key: 'total', label: '总计', parent: '申请人情况', isTotal: true },
-];
-
-const requestRowsCommonHead: RowDef[] = [
-  { key: 'new_received', tally: 'received', numbering: '一、', label: '本年新收政府信息公开申请数量', variants: ['本年新收政府信息公开申请', '本年新收申请数量'] },
-  { key: 'carried_over', tally: 'open_at_start', numbering: '二、', label: '上年结转政府信息公开申请数量', variants: ['上年结转政府信息公开申请', '上年结转申请数量'] },
-  { key: 'results', numbering: '三、', label: '本年度办理结果', group: true },
-  { key: 'granted', numbering: '(一)', label: '予以公开', parent: 'results' },
-  {
-    key: 'partially_granted', numbering: '(二)', label: '部分公开(区分处理的,只计这一情形,不计其他情形)', parent: 'results',
-    variants: ['部分公开'],
-  },
-  { key: 'denied', numbering: '(三)', label: '不予公开', group: true, parent: 'results' },
-  { key: 'denied_state_secret', numbering: '1.', label: '属于国家秘密', parent: 'denied' },
-  { key: 'denied_law_forbidden', numbering: '2.', label: '其他法律行政法规禁止公开', parent: 'denied', variants: ['其他法律行政止公开', '其他法律、行政法规禁止公开'] },
-  { key: 'denied_three_safeties', numbering: '3.', label: '危及“三安全一稳定”', parent: 'denied', variants: ['危及"三安全一稳定"', '危及三安全一稳定'] },
-  { key: 'denied_third_party', numbering: '4.', label: '保护第三方合法权益', parent: 'denied' },
-  { key: 'denied_internal_affairs', numbering: '5.', label: '属于三类内部事务信息', parent: 'denied' },
-  { key: 'denied_process_info', numbering: '6.', label: '属于四类过程性信息', parent: 'denied' },
-  { key: 'denied_law_enforcement_file', numbering: '7.', label: '属于行政执法案卷', parent: 'denied' },
-  { key: 'denied_administrative_query', numbering: '8.', label: '属于行政查询事项', parent: 'denied' },
-  { key: 'unable', numbering: '(四)', label: '无法提供', group: true, parent: 'results' },
-  { key: 'unable_not_held', numbering: '1.', label: '本机关不掌握相关政府信息', parent: 'unable' },
-  { key: 'unable_need_creation', numbering: '2.', label: '没有现成信息需要另行制作', parent: 'unable' },
-  { key: 'unable_unclear_after_correction', numbering: '3.', label: '补正后申请内容仍不明确', parent: 'unable' },
-  { key: 'not_processed', numbering: '(五)', label: '不予处理', group: true, parent: 'results' },
-  { key: 'not_processed_petition', numbering: '1.', label: '信访举报投诉类申请', parent: 'not_processed' },
-  { key: 'not_processed_duplicate', numbering: '2.', label: '重复申请', parent: 'not_processed' },
-  { key: 'not_processed_publication', numbering: '3.', label: '要求提供公开出版物', parent: 'not_processed' },
-  { key: 'not_processed_mass_repeated', numbering: '4.', label: '无正当理由大量反复申请', parent: 'not_processed' },
-  {
-    key: 'not_processed_confirm_reissue', numbering: '5.', label: '要求行政机关确认或重新出具已获取信息', parent: 'not_processed',
-    variants: ['要求行政机关确认或重新出具已获取的信息'],
-  },
-];
-
-const requestRowsTail: RowDef[] = [
-  { key: 'total', numbering: '(七)', label: '总计', parent: 'results', isTotal: true },
-  { key: 'carried_forward', tally: 'open_at_end', numbering: '四、', label: '结转下年度继续办理', variants: ['结转下年度办理'] },
-];
-
-const REQUEST_ROWS_2021: RowDef[] = [
-  ...requestRowsCommonHead,
-  { key: 'other', numbering: '(六)', label: '其他处理', group: true, parent: 'results' },
-  {
-    key: 'other_no_correction', numbering: '1.', parent: 'other',
-    label: '申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请',
-    variants: ['申请人无正当理由逾期不补正,行政机关不再处理其政府信息公开申请', '申请人无正当理由逾期不补正'],
-  },
-  {
-    key: 'other_no_fee', numbering: '2.', parent: 'other',
-    label: '申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请',
-    variants: ['申请人逾期未按收费通知要求缴纳费用,行政机关不再处理其政府信息公开申请', '申请人逾期未按收费通知要求缴纳费用'],
-  },
-  { key: 'other_other', numbering: '3.', label: '其他', parent: 'other' },
-  ...requestRowsTail,
-];
-
-const REQUEST_ROWS_2019: RowDef[] = [
-  ...requestRowsCommonHead,
-  // In 2019 （六）其他处理 is one data row: it counts what 2021 splits in three.
-  { key: 'other_other', numbering: '(六)', label: '其他处理', parent: 'results', absorbs: ['other_no_correction', 'other_no_fee', 'other_other'] },
-  ...requestRowsTail,
-];
-
-// ---- Section 四: review and litigation (identical in both versions) ----
-
-const OUTCOME_COLUMNS: ColumnDef[] = [
-  { key: 'maintained', label: '结果维持' },
-  { key: 'corrected', label: '结果纠正' },
-  { key: 'other', label: '其他结果' },
-  { key: 'pending', label: '尚未审结', tally: 'pending' },
-  { key: 'total', label: '总计', isTotal: true },
-];
-
-const REVIEW_LITIGATION: TableDef = {
-  key: 'review_litigation', groupHeaders: ['行政复议', '行政诉讼'],
-  headingNumber: '四',
-  heading: '政府信息公开行政复议、行政诉讼情况',
-  singleLine: true,
-  columns: OUTCOME_COLUMNS,
-  rows: [
-    { key: 'review', label: '行政复议' },
-    { key: 'litigation_direct', label: '未经复议直接起诉', parent: '行政诉讼' },
-    { key: 'litigation_after_review', label: '复议后起诉', parent: '行政诉讼' },
-  ],
-};
-
-// ---- Section 二: active disclosure ----
-
-const col = (key: string, label: string, extra: Partial<ColumnDef> = {}): ColumnDef => ({ key, label, ...extra });
-
-const ACTIVE_2021: TableDef = {
-  key: 'active', headingNumber: '二', heading: '主动公开政府信息情况', columns: [], labelHeader: '信息内容',
-  rows: [
-    { key: 'regulations', label: '规章', caption: '第二十条第(一)项', columns: [col('issued', '本年制发件数'), col('repealed', '本年废止件数'), col('in_force', '现行有效件数')] },
-    { key: 'normative_documents', label: '行政规范性文件', caption: '第二十条第(一)项', variants: ['规范性文件'], columns: [col('issued', '本年制发件数'), col('repealed', '本年废止件数'), col('in_force', '现行有效件数')] },
-    { key: 'licensing', label: '行政许可', caption: '第二十条第(五)项', columns: [col('decisions', '本年处理决定数量')] },
-    { key: 'penalty', label: '行政处罚', caption: '第二十条第(六)项', columns: [col('decisions', '本年处理决定数量')] },
-    { key: 'coercion', label: '行政强制', caption: '第二十条第(六)项', columns: [col('decisions', '本年处理决定数量')] },
-    { key: 'fees', label: '行政事业性收费', caption: '第二十条第(八)项', columns: [col('amount', '本年收费金额(单位:万元)', { money: true, unit: '万元' })] },
-  ],
-};
-
-const items2019 = [col('prev_items', '上一年项目数量'), col('change', '本年增/减', { signed: true }), col('decisions', '处理决定数量')];
-const ACTIVE_2019: TableDef = {
-  key: 'active', headingNumber: '二', heading: '主动公开政府信息情况', columns: [], labelHeader: '信息内容',
-  rows: [
-    { key: 'regulations', label: '规章', caption: '第二十条第(一)项', columns: [col('made', '本年新制作数量'), col('published', '本年新公开数量'), col('total_published', '对外公开总数量')] },
-    { key: 'normative_documents', label: '规范性文件', caption: '第二十条第(一)项', variants: ['行政规范性文件'], columns: [col('made', '本年新制作数量'), col('published', '本年新公开数量'), col('total_published', '对外公开总数量')] },
-    { key: 'licensing', label: '行政许可', caption: '第二十条第(五)项', columns: items2019 },
-    { key: 'other_services', label: '其他对外管理服务事项', caption: '第二十条第(五)项', columns: items2019 },
-    { key: 'penalty', label: '行政处罚', caption: '第二十条第(六)项', columns: items2019 },
-    { key: 'coercion', label: '行政强制', caption: '第二十条第(六)项', columns: items2019 },
-    { key: 'fees', label: '行政事业性收费', caption: '第二十条第(八)项', columns: [col('prev_items', '上一年项目数量'), col('change', '本年增/减', { signed: true })] },
-    { key: 'procurement', label: '政府集中采购', caption: '第二十条第(九)项', columns: [col('items', '采购项目数量'), col('amount', '采购总金额', { money: true })] },
-  ],
-};
-
-// ---- Rules (spec §6.1, §6.2) as linear equations ----
-
-export const ORG_PARENT = '法人或其他组织';
-
-function requestsTable(rows: RowDef[]): TableDef {
-  return {
-    key: 'requests', headingNumber: '三', heading: '收到和处理政府信息公开申请情况', columns: REQUEST_COLUMNS, rows,
-    note: '(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)',
-    groupHeaders: ['申请人情况', ORG_PARENT],
-  };
-}
+export { ORG_PARENT, outcomeRowsOf, tableName, TEMPLATE_SECTIONS } from './tables.js';
 
 const dataRows = (t: TableDef) => t.rows.filter((r) => !r.group);
 
-function rulesFor(requests: TableDef): LinearRule[] {
-  const rules: LinearRule[] = [];
-  const parts = REQUEST_COLUMNS.filter((c) => !c.isTotal);
-  for (const row of dataRows(requests)) {
-    rules.push({
-      id: 'requests.row_total', severity: 'error',
-      statement: `${row.label}：总计 = 各类申请人之和 / total = sum of applicant columns`,
-      totalCell: `requests.${row.key}.total`,
-      terms: [{ cell: `requests.${row.key}.total`, coef: 1 }, ...parts.map((c) => ({ cell: `requests.${row.key}.${c.key}`, coef: -1 }))],
-    });
-  }
-  const resultRows = outcomeRowsOf(requests);
-  for (const c of REQUEST_COLUMNS) {
-    rules.push({
-      id: 'requests.results_sum', severity: 'error',
-      statement: `${c.label}列：(七)总计 = 各办理结果之和 / (七) total = sum of the outcome rows`,
-      totalCell: `requests.total.${c.key}`,
-      terms: [{ cell: `requests.total.${c.key}`, coef: 1 }, ...resultRows.map((r) => ({ cell: `requests.${r.key}.${c.key}`, coef: -1 }))],
-    });
-    rules.push({
-      id: 'requests.balance', severity: 'error',
-      statement: `${c.label}列：第一项 + 第二项 = 第三项 + 第四项 / new + carried over = total + carried forward`,
-      terms: [
-        { cell: `requests.new_received.${c.key}`, coef: 1 }, { cell: `requests.carried_over.${c.key}`, coef: 1 },
-        { cell: `requests.total.${c.key}`, coef: -1 }, { cell: `requests.carried_forward.${c.key}`, coef: -1 },
-      ],
-    });
-  }
-  for (const g of REVIEW_LITIGATION.rows) {
-    rules.push({
-      id: 'review_litigation.group_total', severity: 'error',
-      statement: `${g.label}：总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结 / total = sum of outcomes`,
-      totalCell: `review_litigation.${g.key}.total`,
-      terms: [
-        { cell: `review_litigation.${g.key}.total`, coef: 1 },
-        ...OUTCOME_COLUMNS.filter((c) => !c.isTotal).map((c) => ({ cell: `review_litigation.${g.key}.${c.key}`, coef: -1 })),
-      ],
-    });
-  }
-  return rules;
-}
-
 function makeTemplate(version: TemplateVersion): TemplateDef {
-  const requests = requestsTable(version === '2021' ? REQUEST_ROWS_2021 : REQUEST_ROWS_2019);
+  const tables = version === '2021' ? TABLES_2021 : TABLES_2019;
   return {
     version,
     instrument: version === '2021' ? '国办公开办函〔2021〕30号' : '国办公开办函〔2019〕60号',
     years: version === '2021' ? [2021, null] : [2019, 2020],
     sections: SECTIONS,
-    tables: { active: version === '2021' ? ACTIVE_2021 : ACTIVE_2019, requests, review_litigation: REVIEW_LITIGATION },
-    rules: rulesFor(requests),
+    tables,
+    rules: equationsOf(version, tables),
     strongMarkers: version === '2021'
       ? ['本年制发件数', '本年废止件数', '现行有效件数', '本年处理决定数量', '本年收费金额', '申请人无正当理由逾期不补正', '逾期未按收费通知要求缴纳费用']
       : ['本年新制作数量', '本年新公开数量', '对外公开总数量', '上一年项目数量', '本年增/减', '采购项目数量', '采购总金额', '政府集中采购', '第二十条第(九)项'],
@@ -226,15 +34,30 @@ export const POST2019_MARKERS = ['勾稽关系', '第二十条第(一)项', '本
 /** Markers of the pre-2019 统计表 (spec §9); count only without post-2019 table markers. */
 export const PRE2019_MARKERS = ['统计指标', '指标名称', '计量单位', '同意公开答复数', '否决公开答复', '不同意公开', '依申请公开政府信息情况', '收费及减免', '举报投诉数量', '政府信息公开专项经费', '回应解读情况'];
 
+/**
+ * Report headings and table markers that tell a web page's article from its frame (simplified;
+ * the HTML decoder maps traditional forms before matching): the six section headings as the
+ * sections are commonly worded, and table words only a report's tables print.
+ */
+export const ARTICLE_MARKERS: readonly RegExp[] = [
+  /(?:^|[一二三四五六七八九十][、.．]|[(（]一[)）])总体情况/,
+  /主动公开政府信息情况/,
+  /收到和处理政府信息公开申请/,
+  /行政复议[、，,及和]?(?:提起)?行政诉讼|政府信息公开行政复议/,
+  /存在的主要问题|存在问题及改进|主要问题及改进/,
+  /其他需要报告的事项/,
+  /本年新收政府信息公开申请/,
+  /本年度办理结果/,
+  /结转下年度/,
+  /未经复议直接起诉/,
+  /第二十条第[(（]?[一五六八九]/,
+  /依申请公开政府信息情况/,
+];
+
 /** Version the report year calls for (spec §1). */
 export function versionForYear(year: number): TemplateVersion | 'pre2019' {
   if (year <= 2018) return 'pre2019';
   return year <= 2020 ? '2019' : '2021';
-}
-
-/** The outcome rows of table 三: data rows under 三、本年度办理结果, its total left out. */
-export function outcomeRowsOf(requests: TableDef): RowDef[] {
-  return dataRows(requests).filter((r) => r.parent !== undefined && !r.isTotal);
 }
 
 /** Data rows (rows that carry numbers) of a table. */
@@ -243,6 +66,26 @@ export function dataRowsOf(table: TableDef): RowDef[] {
 }
 
 /** Columns of a row: its own, or the table's. */
-export function columnsOf(table: TableDef, row: RowDef): ColumnDef[] {
+export function columnsOf(table: TableDef, row: RowDef): readonly ColumnDef[] {
   return row.columns ?? table.columns;
+}
+
+/**
+ * The words the template prints (section headings, row and column labels, group headers; not
+ * the variants, which include misprints), as plain runs of Chinese characters: report
+ * vocabulary for the mojibake repair.
+ */
+export function templateWords(): string[] {
+  const out = new Set<string>();
+  const add = (s: string | undefined) => { if (s && /^[\u4e00-\u9fa5]{2,}$/.test(s)) out.add(s); };
+  for (const t of Object.values(TEMPLATES)) {
+    for (const s of t.sections) add(s.heading);
+    for (const table of Object.values(t.tables)) {
+      add(table.heading);
+      (table.groupHeaders ?? []).forEach(add);
+      for (const c of table.columns) add(c.label);
+      for (const r of table.rows) { add(r.label); for (const c of r.columns ?? []) add(c.label); }
+    }
+  }
+  return [...out];
 }
