@@ -9,6 +9,8 @@ import { normalizeText } from './normalize/index.js';
 import { detectFormat } from './decode/detect.js';
 import { DEFAULT_LIMITS, type DecodeLimits, type DecodedDocument } from './decode/types.js';
 import { decodeBytes, decodeDocx, decodeHtml, decodeLegacyDoc, decodePdf } from './decode/index.js';
+import { decodePdfIsolated } from './decode/pdf-worker.js';
+import { isMainThread } from 'node:worker_threads';
 import { locateSections, type SectionHit } from './locate/sections.js';
 import { detectVersion } from './locate/version.js';
 import { extractMeta } from './meta/meta.js';
@@ -33,8 +35,13 @@ export const DEFAULT_MAX_BYTES = DEFAULT_LIMITS.maxBytes;
 
 const EMPTY_TABLES: Report['tables'] = { active: null, requests: null, review_litigation: null };
 
-/** Title words that mark a text as an annual report even when its sections were not found. */
-const REPORT_TITLE = /(政府信息公开|政务公开|信息公开)[^\n]{0,10}年度?报告/;
+/**
+ * A title that marks a text as an annual report even when its sections were not found: the title
+ * words (…政府信息公开工作年度报告) ending a line or set off by a space (a heading may follow on
+ * a flattened page). Prose that only mentions such a report (…年度报告。, …年度报告编写要求的通知)
+ * is not one.
+ */
+const REPORT_TITLE = /(?:政府信息公开|政务公开|信息公开)[^\n。]{0,10}年度?报告[)）]*(?:[ \t\u3000]|\n|$)/;
 
 /**
  * Parse a report given as bytes or text, synchronously: plain text (any encoding), HTML and
@@ -60,7 +67,10 @@ export async function parseDocument(input: Uint8Array, options: ParseOptions = {
   const limits = limitsOf(options);
   checkSize(input.byteLength, limits.maxBytes);
   const format = detectFormat(input);
-  const decoded = format === 'pdf' ? await decodePdf(input, limits) : decodeSync(input, format, limits);
+  // On the main thread pdf.js runs in a thread of its own with a hard deadline (it can block for
+  // minutes and reject in the background); a worker thread is already owned by a pool that does so.
+  const pdf = isMainThread ? decodePdfIsolated : decodePdf;
+  const decoded = format === 'pdf' ? await pdf(input, limits) : decodeSync(input, format, limits);
   return parseDecoded(decoded, input, options);
 }
 
@@ -83,7 +93,7 @@ function decodeSync(bytes: Uint8Array, format: ReturnType<typeof detectFormat>, 
     case 'pdf': throw new InputError('PDF 需要异步解析 / PDF needs parseDocument', 'async_needed');
     default: {
       const d = decodeBytes(bytes);
-      return { format: 'text', encoding: d.encoding, text: d.text };
+      return { format: 'text', encoding: d.encoding, text: d.text, ...(d.replaced ? { findings: [finding('encoding.damaged', { replaced: d.replaced })] } : {}) };
     }
   }
 }
@@ -122,7 +132,13 @@ function need<K extends keyof Context>(ctx: Context, key: K): NonNullable<Contex
 
 /** The text pipeline, stage by stage (docs/architecture.md). */
 export const STAGES: readonly Stage[] = [
-  { name: 'normalize', run: (ctx) => ({ normalized: normalizeText(ctx.decoded.text) }) },
+  {
+    name: 'normalize',
+    run: (ctx) => {
+      const normalized = normalizeText(ctx.decoded.text);
+      return { normalized, findings: normalized.mojibakeStopped ? [finding('normalize.mojibake_budget', {})] : [] };
+    },
+  },
   { name: 'locate', run: locateStage },
   { name: 'template', run: templateStage },
   { name: 'narrative', run: (ctx) => ({ facts: extractFacts(need(ctx, 'normalized').text, Object.values(tableRegions(need(ctx, 'sections'))).filter((r): r is Span => r !== null)) }) },

@@ -64,6 +64,23 @@ test('version: strong markers, mixed markers, the year fallback, pre-2019', () =
   assert.equal(detectVersion('统计指标 计量单位 同意公开答复数', null).template, 'pre2019');
 });
 
+test('meta: a crawled page\'s header lines, 年度…工作报告 titles, no leading verb phrase, development zones', () => {
+  assert.equal(extractMeta('标题:福州市教育局2022年度政府信息公开工作报告\n发布机构:福州市教育局\n').agency, '福州市教育局');
+  assert.equal(extractMeta('首页 > 政务公开 > 年度报告\n发布机构:平潭综合实验区管理委员会\n2021年政府信息公开工作年度报告\n').agency, '平潭综合实验区管理委员会');
+  assert.equal(extractMeta('现公布平潭综合实验区2021年度政府信息公开工作年度报告\n一、总体情况').agency, '平潭综合实验区');
+  assert.equal(extractMeta('关于印发北京市朝阳区人民政府2021年政府信息公开工作年度报告').agency, '北京市朝阳区人民政府');
+  const zone = extractMeta('平潭综合实验区2021年政府信息公开工作年度报告');
+  assert.equal(zone.agency, '平潭综合实验区'); // not 平潭县人民政府
+});
+
+test('version: a report on 2018 or before is pre-2019 unless the 2019 tables are there', () => {
+  // one new-template word in the old table (or the prose) does not make a 2019-template report
+  assert.equal(detectVersion('主动公开政府信息数 本年新制作数量 12 依申请公开', 2018).template, 'pre2019');
+  assert.equal(detectVersion('本年度办理结果 说明', 2017).template, 'pre2019');
+  // the 2019 tables themselves (late filers used the new template)
+  assert.equal(detectVersion('本年新制作数量 本年新公开数量 对外公开总数量 本年度办理结果 结转下年度继续办理', 2018).template, '2019');
+});
+
 test('meta: title agency, year, labelled publication date; self-references are not agencies', () => {
   const m = extractMeta('首页\n北京市朝阳区人民政府2021年政府信息公开工作年度报告\n发布日期：2022-01-20\n');
   assert.deepEqual(m, { agency: '北京市朝阳区人民政府', year: 2021, published: '2022-01-20' });

@@ -44,12 +44,16 @@ export function checkRules(template: TemplateDef, tables: Tables): Finding[] {
     if (!table) continue;
     const def = template.tables[key];
     const ambiguous: string[] = [];
+    let withoutCandidates = 0;
     for (const [row, cols] of Object.entries(table)) {
       const rowDef = def.rows.find((r) => r.key === row);
       const colDefs = def.singleLine ? def.columns : rowDef ? columnsOf(def, rowDef) : [];
       for (const [col, cell] of Object.entries(cols)) {
         const path = cellPath(key, row, col);
-        if (cell.status === 'ambiguous') ambiguous.push(path);
+        if (cell.status === 'ambiguous') {
+          ambiguous.push(path);
+          if (!cell.candidates?.length) withoutCandidates++;
+        }
         if (cell.status === 'inferred') findings.push(finding(TABLE_RULES.blank_total[key], { value: cell.value as number }, [path], cell.span));
         const colDef = colDefs.find((c) => c.key === col);
         if (cell.value !== null && CONFIDENT.has(cell.status)) {
@@ -58,7 +62,7 @@ export function checkRules(template: TemplateDef, tables: Tables): Finding[] {
         }
       }
     }
-    if (ambiguous.length) findings.push(finding('cell.ambiguous', { count: ambiguous.length }, ambiguous));
+    if (ambiguous.length) findings.push(finding('cell.ambiguous', { count: ambiguous.length, withoutCandidates }, ambiguous));
   }
   return findings;
 }

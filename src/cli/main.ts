@@ -1,9 +1,11 @@
 // The `gongkai` command line.
 //   gongkai parse [--json] FILE...   contract JSON (JSON Lines for several files; - reads stdin)
 //   gongkai check FILE...            tables and findings for people; exit 1 on error findings
+//   gongkai report render ...        a report JSON as .docx / HTML / text (report.ts)
 // Exit codes: 0 ok, 1 error-level findings (check), 2 an input could not be read.
 
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { parseDocument, DEFAULT_MAX_BYTES } from '../parse.js';
 import { InputError, type Report } from '../types.js';
 import { makeStyle, renderCheck } from './render.js';
@@ -11,6 +13,8 @@ import { makeStyle, renderCheck } from './render.js';
 const USAGE = `用法 / usage:
   gongkai parse [--json] [--text] FILE...   输出报告 JSON（多个文件为 JSON Lines；- 表示标准输入）
   gongkai check FILE...                     以表格形式显示报告并列出问题（有错误时退出码为 1）
+  gongkai report render --format docx|html|text|pdf FILE.json [--out PATH]
+                                            由报告 JSON 生成 .docx / HTML / 纯文本 / PDF（需 LibreOffice）报告（有未确定的单元格时退出码为 1）
   gongkai user add|list|disable|enable|reset|grant|revoke|totp …   用户与角色（gongkai user --help）
   gongkai audit list|export …               审计日志（gongkai audit --help）
   gongkai register …                        依申请公开台账：表三表四、答复期限、收费、导入导出、告知书（gongkai register --help）
@@ -18,32 +22,53 @@ const USAGE = `用法 / usage:
   --max-bytes N    最大输入字节数（默认 ${DEFAULT_MAX_BYTES}）
   --text           在 JSON 中附上规范化文本（span 所指）
   --ocr            扫描件 PDF 用文字识别（需要 pdftoppm、tesseract 和 chi_sim）
-退出码 / exit codes: 0 正常, 1 有错误级问题 (check), 2 输入无法读取`;
+退出码 / exit codes: 0 正常, 1 有错误级问题 (check) 或未确定的单元格 (report render), 2 输入无法读取`;
 
-async function readInput(path: string, maxBytes: number): Promise<Uint8Array> {
-  if (path === '-') {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    for await (const chunk of process.stdin) {
-      total += (chunk as Buffer).length;
-      if (total > maxBytes) throw new InputError(`输入过大（超过 ${maxBytes} 字节） / input too large`, 'too_large');
-      chunks.push(chunk as Buffer);
+const tooLarge = (maxBytes: number) =>
+  new InputError(`输入过大（超过 ${maxBytes} 字节上限） / input too large (limit ${maxBytes} bytes)`, 'too_large');
+
+/**
+ * Every input goes through the same byte limit, counted as it is read: a regular file's size is
+ * only a first check (a device such as /dev/zero or a pipe reports 0 and never ends).
+ */
+export async function readInput(path: string, maxBytes: number): Promise<Uint8Array> {
+  let stream: AsyncIterable<Buffer>;
+  if (path === '-') stream = process.stdin;
+  else {
+    let info;
+    try {
+      info = await stat(path);
+    } catch {
+      throw new InputError(`无法读取文件 ${path}：文件不存在或无权限 / cannot read ${path}: no such file or no permission`, 'unreadable');
     }
-    return Buffer.concat(chunks);
+    if (info.isDirectory()) throw new InputError(`${path} 是目录，不是文件 / ${path} is a directory`, 'unreadable');
+    if (info.size > maxBytes) throw new InputError(`${path} 过大（${info.size} 字节，上限 ${maxBytes}） / file too large`, 'too_large');
+    stream = createReadStream(path, { highWaterMark: 1 << 20 });
   }
-  let info;
+  const chunks: Buffer[] = [];
+  let total = 0;
   try {
-    info = await stat(path);
-  } catch {
-    throw new InputError(`无法读取文件 ${path}：文件不存在或无权限 / cannot read ${path}: no such file or no permission`, 'unreadable');
-  }
-  if (info.isDirectory()) throw new InputError(`${path} 是目录，不是文件 / ${path} is a directory`, 'unreadable');
-  if (info.size > maxBytes) throw new InputError(`${path} 过大（${info.size} 字节，上限 ${maxBytes}） / file too large`, 'too_large');
-  try {
-    return await readFile(path);
-  } catch {
+    for await (const chunk of stream) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        (stream as { destroy?: () => void }).destroy?.();
+        throw tooLarge(maxBytes);
+      }
+      chunks.push(chunk);
+    }
+  } catch (err) {
+    if (err instanceof InputError) throw err;
     throw new InputError(`无法读取文件 ${path} / cannot read ${path}`, 'unreadable');
   }
+  return Buffer.concat(chunks, total);
+}
+
+/** A closed stdout (`gongkai parse … | head -c1`) ends the command quietly, with the code so far. */
+function quietOnClosedStdout() {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
 }
 
 async function parseOne(path: string, opts: { maxBytes: number; includeText: boolean; ocr?: boolean }): Promise<Report> {
@@ -61,10 +86,15 @@ function errorLine(path: string, err: unknown): string {
 const CORPUS_COMMANDS = new Set(['ingest', 'export', 'aggregate', 'serve']);
 
 export async function main(argv: string[]): Promise<number> {
+  quietOnClosedStdout();
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
     process.stdout.write(USAGE + '\n');
     return command ? 0 : 2;
+  }
+  if (command === 'report') {
+    const report = await import('./report.js');
+    return report.runReportCommand(rest);
   }
   if (command === 'user' || command === 'audit') {
     const accounts = await import('./accounts.js');

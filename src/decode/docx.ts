@@ -497,7 +497,7 @@ export function decodeDocx(bytes: Uint8Array, limits: DecodeLimits): DecodedDocu
 // Word 97 .doc
 
 /** `soffice` (or `libreoffice`) on PATH, without running it. */
-function findSoffice(): string | null {
+export function findSoffice(): string | null {
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     for (const name of ['soffice', 'libreoffice', 'soffice.exe']) {

@@ -845,6 +845,9 @@ export async function decodePdf(bytes: Uint8Array, limits: DecodeLimits, options
     verbosity: 0,
     stopAtErrors: false,
   });
+  // Owned from here: whatever path ends this function destroys the task (finally below), and its
+  // promise never rejects unobserved.
+  task.promise.catch(() => undefined);
   const timedOut = () => new InputError(`PDF 解析超时（超过 ${limits.timeoutMs < 1000 ? `${limits.timeoutMs} 毫秒` : `${+(limits.timeoutMs / 1000).toFixed(1)} 秒`}） / PDF decoding timed out (${limits.timeoutMs} ms)`, 'timeout');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
@@ -874,8 +877,9 @@ export async function decodePdf(bytes: Uint8Array, limits: DecodeLimits, options
     const unreadable: number[] = [];
     for (let n = 1; n <= numPages; n++) {
       if (Date.now() > deadline) throw timedOut();
+      let page: Awaited<ReturnType<Proxy['getPage']>> | null = null;
       try {
-        const page = await doc.getPage(n);
+        page = await doc.getPage(n);
         const vp = page.getViewport({ scale: 1 });
         const vt = vp.transform as Matrix;
         const tc = await page.getTextContent();
@@ -887,11 +891,16 @@ export async function decodePdf(bytes: Uint8Array, limits: DecodeLimits, options
           rules = pageRules(ol.fnArray, ol.argsArray, OPS, vt);
         }
         pages.push({ page: n, width: vp.width, height: vp.height, items, ...rules });
-        page.cleanup();
       } catch (err) {
         if (err instanceof InputError) throw err;
         unreadable.push(n);
         pages.push({ page: n, width: 0, height: 0, items: [], h: [], v: [] });
+      } finally {
+        try {
+          page?.cleanup();
+        } catch {
+          /* a broken page: the task's destroy frees it */
+        }
       }
     }
     if (unreadable.length === numPages && numPages > 0) throw FAILED('没有一页能读出 / no page could be read');

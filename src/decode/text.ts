@@ -11,7 +11,30 @@ export interface Decoded {
   text: string;
   /** 'utf-8' | 'utf-16le' | 'utf-16be' | 'gb18030' */
   encoding: string;
+  /** UTF-8 with local damage: how many invalid byte sequences were read as U+FFFD. */
+  replaced?: number;
 }
+
+/**
+ * UTF-8 damaged only here and there (a flipped byte, a character cut in two): decoded with
+ * U+FFFD for each bad sequence, when the bad ones are few beside the characters that decoded —
+ * text in another encoding read as UTF-8 has almost no valid multi-byte characters.
+ */
+function locallyDamagedUtf8(buf: Buffer): Decoded | null {
+  const text = buf.toString('utf8');
+  let replaced = 0, valid = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0xfffd) replaced++;
+    else if (c >= 0x80) valid++;
+  }
+  // a U+FFFD written in the file (EF BF BD) is not damage
+  for (let i = buf.indexOf(REPLACEMENT_BYTES); i >= 0; i = buf.indexOf(REPLACEMENT_BYTES, i + 3)) replaced--;
+  if (replaced <= 0 || replaced * 50 > valid) return null;
+  return { text, encoding: 'utf-8', replaced };
+}
+
+const REPLACEMENT_BYTES = Buffer.from([0xef, 0xbf, 0xbd]);
 
 /** Share of characters that no text has: C0 controls other than tab/newlines/form feed (and U+FFFD). */
 function controlShare(text: string, countReplacement = true): number {
@@ -35,8 +58,8 @@ export function decodeBytes(bytes: Uint8Array): Decoded {
   if (!decoded) {
     if (buf.includes(0)) throw new InputError('这是二进制文件，不是文本报告 / binary data, not a text report', 'binary');
     const utf8 = strictUtf8(buf);
-    if (utf8 !== null) decoded = { text: utf8, encoding: 'utf-8' };
-    else {
+    decoded = utf8 !== null ? { text: utf8, encoding: 'utf-8' } : locallyDamagedUtf8(buf);
+    if (!decoded) {
       const text = iconv.decode(buf, 'gb18030');
       if (controlShare(text, false) > 0.05) throw new InputError('这是二进制文件，不是文本报告 / binary data, not a text report', 'binary');
       if (!readsAsChinese(text)) {

@@ -2,9 +2,10 @@
 // contract's shape. Tables the source does not contain are null (never zeros).
 
 import type { Cell, Finding, Report, Span, TableCells, TemplateVersion } from '../types.js';
-import { cellPath, columnsOf, finding, holds, requestsRowTotal, TABLE_RULES, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
+import { cellPath, columnsOf, evaluate, finding, holds, type EquationId, type RuleId, requestsRowTotal, TABLE_RULES, TEMPLATES, type LinearRule, type TableDef, type TableKey } from '../template/index.js';
 import { locateRows, locateSingleLine, type LocatedTable } from '../locate/rows.js';
-import { requiredItems, type ValueItem } from '../locate/tokens.js';
+import { requiredItems, valueItems, type ValueItem } from '../locate/tokens.js';
+import { alignByColumns } from '../locate/columns.js';
 import { solveTable, type SourceLine } from '../solve/table.js';
 
 export interface ExtractedTables {
@@ -52,6 +53,7 @@ function extractRowTable(text: string, region: Span, table: TableDef, rules: Lin
   if (located.coverage < MIN_COVERAGE || located.numberCount === 0) {
     return { cells: null, findings: [finding('table.absent', { table: table.key }, [], region)], extraRows: [], columnMajor: false };
   }
+  alignFixedWidth(text, table, located);
   const findings: Finding[] = [];
   const extraRows: TableResult['extraRows'] = [];
   const lines: SourceLine[] = [];
@@ -284,14 +286,48 @@ function countCells(items: SourceLine['items']): number {
 }
 
 /**
+ * Fixed-width text: rows of the same columns whose numbers stand consistently under column
+ * positions get one item per cell, blanks where a column is empty (mutates `located`).
+ */
+function alignFixedWidth(text: string, table: TableDef, located: LocatedTable): void {
+  const groups = new Map<string, LocatedTable['rows']>();
+  for (const r of located.rows) {
+    if (r.row.group || !r.label) continue;
+    const cols = columnsOf(table, r.row);
+    const key = cols.map((c) => c.key).join(',');
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  for (const rows of groups.values()) {
+    const cols = columnsOf(table, rows[0].row);
+    const placed = alignByColumns(text, rows.map((r) => ({ items: r.items, labelStart: r.label![0] })), cols.length, cols.map((c) => c.label));
+    if (placed) rows.forEach((r, i) => { if (placed[i].some((it) => it.kind === 'num')) r.items = placed[i]; });
+  }
+}
+
+/**
  * The solver's cells assembled into the table's shape, with the solver's findings; `groups`: the
  * cells of group rows read in place of their members (not part of the output).
  */
 function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRule[], evidence?: Map<string, number>, groupKeys: string[] = []): { cells: TableCells; findings: Finding[]; groups: Record<string, Record<string, Cell>> } {
   const rules = allRules.filter((r) => r.terms.length > 0 && r.terms.every((t) => t.cell.startsWith(`${table.key}.`)));
-  const solved = solveTable(lines, rules, { evidence });
+  const solved = solveTable(lines.map((l) => ({ ...l, limits: limitsOf(table, l.cells) })), rules, { evidence });
   const findings: Finding[] = [];
   for (const i of solved.unreadable) findings.push(finding('table.row_unreadable', {}, lines[i].cells));
+  for (const { line, doubt } of solved.doubtful) {
+    const cells = lines[line].cells;
+    if (doubt.kind === 'not_a_count') {
+      const longest = lines[line].items.reduce((a, it) => (it.kind === 'num' && it.digits.length > a.length ? it.digits : a), '');
+      findings.push(finding('cell.not_a_count', { table: table.key, digits: longest }, cells));
+    } else if (doubt.kind === 'implausible') findings.push(finding('cell.implausible', { table: table.key, limit: doubt.limit }, cells));
+    else {
+      // the source's own break, reported as for cleanly separated cells, on the one-digit-per-cell reading
+      const value = new Map(cells.map((c, i) => [c, doubt.values[i]]));
+      for (const rule of doubt.broken) {
+        const result = evaluate(rule.terms, (cell) => value.get(cell) ?? 0);
+        if (result) findings.push(finding(rule.id as EquationId & RuleId, { ...rule.params, reading: doubt.values.join('/'), lhs: result.lhs, rhs: result.rhs }, rule.terms.map((t) => t.cell)));
+      }
+    }
+  }
   if (solved.exhausted) findings.push(finding('solve.budget', { table: table.key }));
   if (solved.evidenceUsed) findings.push(finding('solve.prose_evidence', { table: table.key }, [...(evidence?.keys() ?? [])].filter((c) => c.startsWith(`${table.key}.`))));
   const groups: Record<string, Record<string, Cell>> = {};
@@ -306,8 +342,46 @@ function assembleSolved(table: TableDef, lines: SourceLine[], allRules: LinearRu
   return { cells: assemble(table, solved.cells), findings, groups };
 }
 
+/** Per cell of a line, the largest value a damaged reading may give it (money cells: none). */
+function limitsOf(table: TableDef, cells: string[]): (number | undefined)[] {
+  return cells.map((path) => {
+    const [, rowKey, colKey] = path.split('.');
+    const row = table.rows.find((r) => r.key === rowKey);
+    const col = (table.singleLine || !row ? table.columns : columnsOf(table, row)).find((c) => c.key === colKey);
+    return col?.money ? undefined : table.plausibleMax;
+  });
+}
+
+/**
+ * Table 四 printed as a bare line of its numbers under the section heading, the header lost (a
+ * picture, a dropped line): taken only when a line holds exactly as many numbers as the table has
+ * cells, each set off by spaces, and they satisfy every one of the table's own rules (the group
+ * totals) — without that proof the table is absent.
+ */
+function bareLine(text: string, region: Span, table: TableDef, rules: LinearRule[]): ReturnType<typeof locateSingleLine> | null {
+  const cells: string[] = table.rows.flatMap((g) => table.columns.map((c) => cellPath(table.key, g.key, c.key)));
+  const own = rules.filter((r) => r.terms.every((t) => cells.includes(t.cell)));
+  if (!own.length) return null;
+  for (let start = region[0]; start < region[1];) {
+    const nl = text.indexOf('\n', start);
+    const end = nl < 0 || nl > region[1] ? region[1] : nl;
+    const items = valueItems(text, start, end);
+    const nums = items.filter((it) => it.kind === 'num');
+    if (nums.length === cells.length && items.length === nums.length && nums.every((it) => it.kind === 'num' && !it.decimal && !it.negative)
+      && /^[\s\d]*$/.test(text.slice(start, end))) {
+      const value = new Map(cells.map((c, i) => [c, Number((nums[i] as { digits: string }).digits)]));
+      if (own.every((r) => { const e = evaluate(r.terms, (cell) => value.get(cell)); return e !== null && e.holds; })) {
+        return { values: [start, end], items, headerFound: true, headerComplete: false };
+      }
+    }
+    start = end + 1;
+  }
+  return null;
+}
+
 function extractSingleLine(text: string, region: Span, table: TableDef, rules: LinearRule[], evidence?: Map<string, number>): TableResult {
-  const line = locateSingleLine(text, region, table);
+  const found = locateSingleLine(text, region, table);
+  const line = found.headerFound ? found : bareLine(text, region, table, rules) ?? found;
   // No number after the header: a table of empty cells when its whole header is there as text
   // (every cell blank, 0 — spec §6.5), else the table is missing (a picture, or only prose).
   const noNumbers = !line.items.some((it) => it.kind === 'num');
@@ -316,7 +390,11 @@ function extractSingleLine(text: string, region: Span, table: TableDef, rules: L
     return { cells: null, findings: [finding('table.absent', { table: table.key }, [], region)], extraRows: [], columnMajor: false };
   }
   const cells = table.rows.flatMap((g) => table.columns.map((c) => cellPath(table.key, g.key, c.key)));
-  const solved = assembleSolved(table, [{ cells, items: line.items }], rules, evidence);
+  // fixed-width text: the one line of numbers under a header line of every column's label
+  const labels = table.rows.flatMap(() => table.columns.map((c) => c.label));
+  const firstNum = line.items.find((it) => it.kind === 'num');
+  const placed = firstNum ? alignByColumns(text, [{ items: line.items, labelStart: text.lastIndexOf('\n', firstNum.span[0] - 1) + 1 }], cells.length, labels) : null;
+  const solved = assembleSolved(table, [{ cells, items: placed ? placed[0] : line.items }], rules, evidence);
   return { cells: solved.cells, findings: solved.findings, extraRows: [], columnMajor: false };
 }
 

@@ -4,8 +4,19 @@
 import { cellPath, columnsOf, TEMPLATES, type TableDef } from '../template/index.js';
 import type { TemplateVersion } from '../types.js';
 
-export type TextForm = 'pipes' | 'lines' | 'runtogether' | 'spaces' | 'nbsp';
-export const TEXT_FORMS: TextForm[] = ['pipes', 'lines', 'runtogether', 'spaces', 'nbsp'];
+/**
+ * `fixed`: fixed-width text as `pdftotext -layout` prints it — numbers right-aligned under
+ * their header's columns, blanks as spaces, wide labels wrapped onto a second line, group
+ * headings printed one character per line.
+ */
+/**
+ * `markdown`: tables as today's PDF-to-markdown converters print them — header rows split over
+ * several markdown rows, `| --- |` rules, columns shifted by a leading empty cell, a label alone
+ * on its row with its numbers on the next, page numbers and footers inside the table, the table
+ * cut into blocks under generic headers (`| 列1 | 列2 |`), empty cells lost.
+ */
+export type TextForm = 'pipes' | 'lines' | 'runtogether' | 'spaces' | 'nbsp' | 'fixed' | 'markdown';
+export const TEXT_FORMS: TextForm[] = ['pipes', 'lines', 'runtogether', 'spaces', 'nbsp', 'fixed', 'markdown'];
 
 export interface GeneratedReport {
   text: string;
@@ -115,6 +126,8 @@ interface RenderOpts {
   rng: () => number;
   /** spaces form: runs of whitespace collapsed to one (blank cells leave no trace at all). */
   collapse: boolean;
+  /** fixed form: numbers centred in their columns rather than right-aligned (drawn on first use). */
+  centred?: boolean;
 }
 
 /** A cell as written: blank where allowed and chosen, else its number. */
@@ -135,7 +148,58 @@ function renderRow(label: string, values: number[], o: RenderOpts, blankable: bo
       return o.collapse ? line.replace(/ {2,}/g, ' ') : line;
     }
     case 'nbsp': return label + cells.filter((c) => c !== '').map((c) => `\u00a0${c}`).join('') + '\u00a0';
+    case 'markdown': return markdownRow(label, cells, o);
+    case 'fixed': {
+      o.centred ??= o.rng() < 0.3;
+      // now and then a row slips off its columns (a converter's rounding): the reader must notice
+      const shift = o.rng() < 0.04 ? 1 + Math.floor(o.rng() * 4) : 0;
+      return fixedRow(label, cells, o.centred, shift);
+    }
   }
+}
+
+// Fixed-width layout: a label column, then cells of equal width, widths counted as a monospace
+// terminal shows them (a CJK character two columns).
+const LABEL_WIDTH = 44;
+const CELL_WIDTH = 16; // the widest header label (7 CJK characters) and a space
+const displayWidth = (s: string) => [...s].reduce((w, ch) => w + (/[\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60]/.test(ch) ? 2 : 1), 0);
+const padEnd = (s: string, w: number) => s + ' '.repeat(Math.max(1, w - displayWidth(s)));
+const padStart = (s: string, w: number) => ' '.repeat(Math.max(1, w - displayWidth(s))) + s;
+
+/** A row: the label (wrapped past the label column), then each cell right-aligned in its column. */
+function fixedRow(label: string, cells: string[], centred = false, shift = 0): string {
+  const chars = [...label];
+  let head = '';
+  while (chars.length && displayWidth(head + chars[0]) <= LABEL_WIDTH - 2) head += chars.shift();
+  const centre = (c: string) => padEnd(padStart(c, Math.ceil((CELL_WIDTH + c.length) / 2)), CELL_WIDTH);
+  const line = padEnd(head, LABEL_WIDTH + shift) + cells.map((c) => (centred ? centre(c) : padStart(c, CELL_WIDTH))).join('');
+  return chars.length ? `${line.replace(/ +$/, '')}\n${chars.join('')}` : line.replace(/ +$/, '');
+}
+
+const mdLine = (cells: string[]) => `| ${cells.join(' | ')} |`;
+const mdRule = (n: number) => mdLine(Array(n).fill('---'));
+
+/** A markdown row, with the damage converters do (drawn from the generator's stream, this form only). */
+function markdownRow(label: string, cells: string[], o: RenderOpts): string {
+  const r = o.rng();
+  let line: string;
+  if (r < 0.06) line = `${mdLine([label, ...cells.map(() => '')])}\n${mdLine(['', ...cells])}`; // label alone, numbers below
+  else if (r < 0.14) line = mdLine(['', label, ...cells]); // shifted by a leading empty cell
+  else if (r < 0.2 && cells.includes('')) { // an empty cell lost
+    const k = cells.indexOf('');
+    line = mdLine([label, ...cells.slice(0, k), ...cells.slice(k + 1)]);
+  } else line = mdLine([label, ...cells]);
+  const after = o.rng();
+  const page = 2 + Math.floor(o.rng() * 20);
+  if (after < 0.04) line += `\n${page}`; // a page number
+  else if (after < 0.07) line += `\n- ${page} -`;
+  else if (after < 0.1) line += `\n${mdLine(Array.from({ length: cells.length + 1 }, (_, i) => `列${i + 1}`))}\n${mdRule(cells.length + 1)}`; // a new block
+  return line;
+}
+
+/** A header line: the column labels right-aligned over their columns. */
+function fixedHeader(first: string, labels: string[]): string {
+  return padEnd(first, LABEL_WIDTH) + labels.map((l) => padStart(l, CELL_WIDTH)).join('');
 }
 
 function renderActive(t: TableDef, cells: Record<string, number>, o: RenderOpts): string[] {
@@ -147,7 +211,8 @@ function renderActive(t: TableDef, cells: Record<string, number>, o: RenderOpts)
       caption = r.caption!;
       out.push(caption);
       const head = [t.labelHeader ?? '', ...cols.map((c) => c.label)];
-      out.push(head.join(o.form === 'lines' ? '\n' : o.form === 'pipes' ? ' | ' : ' '));
+      if (o.form === 'markdown') out.push(mdLine(head), mdRule(head.length));
+      else out.push(o.form === 'fixed' ? fixedHeader(head[0], head.slice(1)) : head.join(o.form === 'lines' ? '\n' : o.form === 'pipes' ? ' | ' : ' '));
     }
     // money and signed cells are never blanked: a blank there is not a 0 one can tell apart
     out.push(renderRow(r.label, cols.map((c) => cells[cellPath('active', r.key, c.key)]), o, cols.map((c) => !c.money && !c.signed)));
@@ -160,9 +225,27 @@ function renderRequests(t: TableDef, cells: Record<string, number>, o: RenderOpt
   const out: string[] = [t.note ?? '', outer, t.columns[0].label, org, t.columns[t.columns.length - 1].label,
     ...t.columns.filter((c) => c.parent === org).map((c) => c.label)];
   if (o.form === 'pipes') out.splice(0, out.length, out.join(' | '));
+  if (o.form === 'fixed') {
+    out.splice(0, out.length, t.note ?? '', fixedHeader(outer, [org]), fixedHeader('', t.columns.map((c) => c.label)));
+  }
+  if (o.form === 'markdown') {
+    // the header over three markdown rows, its words split where the cells were narrow
+    const split = (l: string) => (l.length > 3 ? [l.slice(0, 2), l.slice(2)] : [l, '']);
+    const orgCols = t.columns.filter((c) => c.parent === org);
+    out.splice(0, out.length,
+      mdLine([t.note ?? '', outer, ...t.columns.slice(1).map(() => '')]), mdRule(t.columns.length + 1),
+      mdLine(['', t.columns[0].label, org, ...orgCols.slice(1).map(() => ''), t.columns[t.columns.length - 1].label]),
+      mdLine(['', '', ...orgCols.map((c) => split(c.label)[0]), '']),
+      mdLine(['', '', ...orgCols.map((c) => split(c.label)[1]), '']));
+  }
   for (const r of t.rows) {
     const label = `${r.numbering ?? ''}${r.label}`;
-    if (r.group) { out.push(label); continue; }
+    // a merged group cell's text comes out one character per line
+    if (r.group) {
+      if (o.form === 'markdown') out.push(mdLine([label, ...t.columns.map(() => '')]));
+      else out.push(o.form === 'fixed' && o.rng() < 0.5 ? [...label].join('\n') : label);
+      continue;
+    }
     const vals = t.columns.map((c) => cells[cellPath('requests', r.key, c.key)]);
     out.push(renderRow(label, vals, o, t.columns.map(() => true)));
   }
@@ -177,6 +260,21 @@ function renderReview(t: TableDef, cells: Record<string, number>, o: RenderOpts)
   const header = [review, litigation, ...outcomes, ...litigationRows, ...litigationRows.flatMap(() => outcomes)];
   const vals = t.rows.flatMap((g) => t.columns.map((c) => cells[cellPath('review_litigation', g.key, c.key)]));
   const head = o.form === 'pipes' ? [header.join(' | ')] : o.form === 'lines' ? header : [header.join(' ')];
+  if (o.form === 'markdown') {
+    const cells = vals.map((v) => written(v, o, true));
+    const groups = mdLine(['行政复议', ...Array(4).fill(''), '行政诉讼', ...Array(9).fill('')]);
+    const sub = mdLine([...Array(5).fill(''), '未经复议直接起诉', ...Array(4).fill(''), '复议后起诉', ...Array(4).fill('')]);
+    const labels = mdLine(t.rows.flatMap(() => t.columns.map((c) => c.label)));
+    return [groups, mdRule(15), sub, labels, mdLine(cells)];
+  }
+  if (o.form === 'fixed') {
+    // the three header rows over their columns, the numbers right-aligned under the last one
+    const w = 10;
+    const groups = [padStart('行政复议', 5 * w) + padStart('行政诉讼', 10 * w), ' '.repeat(5 * w) + padStart('未经复议直接起诉', 5 * w) + padStart('复议后起诉', 5 * w)];
+    const labels = t.rows.flatMap(() => t.columns.map((c) => padStart(c.label, w))).join('');
+    const cells = vals.map((v) => padStart(written(v, o, true), w)).join('');
+    return [...groups, labels, cells.replace(/ +$/, '')];
+  }
   const line = renderRow('', vals, o, vals.map(() => true)).replace(/^\n/, '');
   return [...head, line];
 }

@@ -34,6 +34,12 @@ export function detectVersion(tableText: string, year: number | null): VersionDe
   }
   // (六)其他处理 directly followed by (七)总计 (possibly with the row's numbers between) is the 2019 form.
   if (/\(六\)其他处理[0-9|\-/—无]*\(七\)总计/.test(hay)) counts['2019']++;
+  const postCount = POST2019_MARKERS.filter((m) => hay.includes(m)).length;
+  // A report on 2018 or before used the old 统计表: one of the new tables' words (in prose, in a
+  // note) does not make it a 2019-template report — the tables themselves must be there.
+  if (year !== null && versionForYear(year) === 'pre2019' && counts['2019'] + counts['2021'] < 2 && postCount < 2) {
+    return { template: 'pre2019', basis: 'year', counts };
+  }
   if (counts['2019'] > 0 || counts['2021'] > 0) {
     if (counts['2019'] > 0 && counts['2021'] > 0) {
       return { template: counts['2021'] >= counts['2019'] ? '2021' : '2019', basis: 'mixed', counts };

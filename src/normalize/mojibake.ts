@@ -482,6 +482,22 @@ function asIsCost(tail: string, ch: string, doc: DocStats): number {
   return -18;
 }
 
+/** Where the line holding `s` starts, looked for at most `within` characters back (farther: s − within). */
+function lineStartNear(text: string, s: number, within: number): number {
+  for (let i = s - 1; i >= 0 && i >= s - within; i--) if (text[i] === '\n') return i + 1;
+  return Math.max(0, s - within);
+}
+
+/** Nothing but blanks between the start of the line and `s`. */
+function onlyBlanksBefore(text: string, s: number): boolean {
+  for (let i = s - 1; i >= 0; i--) {
+    const ch = text[i];
+    if (ch === '\n') return true;
+    if (ch !== ' ' && ch !== '\t' && ch !== '\u3000') return false;
+  }
+  return true;
+}
+
 function repairShifted(text: string, s: number, doc: DocStats): MojibakeRepair | null {
   const T = getTables();
   // tokens: the characters the shifted decoder showed, as byte pairs
@@ -501,10 +517,12 @@ function repairShifted(text: string, s: number, doc: DocStats): MojibakeRepair |
   }
   if (tokens.length === 0) return null;
   if (tokens.length === MAX_TOKENS) { termPos = tokens[tokens.length - 1].pos + 1; termConsumed = false; }
-  const lineStartAt = text.lastIndexOf('\n', s - 1) + 1;
+  // only the last TAIL characters of the line matter: the line start is looked for that far back
+  // (a search back to the real start made long lines of random text quadratic)
+  const lineStartAt = lineStartNear(text, s, TAIL + 6);
   let leftTail = '';
   for (let i = Math.max(lineStartAt, s - 6); i < s; i++) leftTail += normOfTextChar(text[i]);
-  const sc: Scorer = { doc, lineStart: /^[ \t\u3000]*$/.test(text.slice(lineStartAt, s)) };
+  const sc: Scorer = { doc, lineStart: onlyBlanksBefore(text, s) };
 
   // the run as it stands, scored the same way: asIs[i] for text[s, s + i)
   const asIs: number[] = [0];
@@ -702,6 +720,19 @@ function findUtf8AsGbk(text: string, out: MojibakeRepair[]): void {
 // ---------------------------------------------------------------------------------------------
 
 const MARKER = /[?\ufffd]/g;
+
+/**
+ * Beam searches one document may run (each some milliseconds). A damaged page has a few runs (seed003: 10); random
+ * bytes read as GBK have one every few characters, and searching them all took a minute on 1 MB.
+ * Past the budget the rest is left as it stands and the caller says so.
+ */
+export const MAX_SEARCHES = 64;
+
+export interface MojibakeBudget {
+  searches: number;
+  /** Set when runs were left unsearched. */
+  stopped: boolean;
+}
 const memo = new Map<string, MojibakeRepair | null>();
 const UTF8_SIGN = `[${[...UTF8_AS_GBK].join('')}]`;
 /** Two lead-byte characters close together: UTF-8 read as GBK shows one every 1.5 characters. */
@@ -711,7 +742,7 @@ const UTF8_SIGN_TEST = new RegExp(`${UTF8_SIGN}[^\\x00-\\x7f]{0,2}${UTF8_SIGN}`)
  * Mojibake runs in `text` that can be repaired: start/end in `text`, with the repaired text.
  * Ordinary text (simplified or traditional, real question marks included) gives none.
  */
-export function findMojibake(text: string): MojibakeRepair[] {
+export function findMojibake(text: string, budget: MojibakeBudget = { searches: MAX_SEARCHES, stopped: false }): MojibakeRepair[] {
   const out: MojibakeRepair[] = [];
   MARKER.lastIndex = 0;
   let from = 0;
@@ -722,10 +753,15 @@ export function findMojibake(text: string): MojibakeRepair[] {
     getTables();
     doc ??= docStats(text);
     // the same run in the same document (a report parsed again) is looked up, not searched again
-    const lineStart = text.lastIndexOf('\n', s - 1) + 1;
+    const lineStart = lineStartNear(text, s, 12);
     const key = `${doc.total}|${s - lineStart < 12 ? text.slice(lineStart, s) : text.slice(s - 12, s)}|${text.slice(s, s + MAX_TOKENS + 12)}`;
     let r = memo.get(key);
     if (r === undefined) {
+      if (budget.searches <= 0) {
+        budget.stopped = true;
+        break;
+      }
+      budget.searches--;
       r = repairShifted(text, s, doc);
       if (memo.size >= 512) memo.delete(memo.keys().next().value as string);
       memo.set(key, r && { ...r, start: r.start - s, end: r.end - s });

@@ -12,7 +12,7 @@
 //   5. t2s                traditional → simplified, one character for one (OpenCC)
 //   6. cruft              pipe lines and runs, 【关闭窗口】, 字号:大 中 小, 点击数:12, page footers
 
-import { findMojibake, t2s, TRADITIONAL } from './mojibake.js';
+import { findMojibake, MAX_SEARCHES, t2s, TRADITIONAL } from './mojibake.js';
 import { alternation, BUTTON_LABELS, COUNTER_LABELS } from '../decode/cruft.js';
 
 import type { Repair } from '../types.js';
@@ -28,6 +28,8 @@ export interface NormalizedText {
   repairs: Repair[];
   /** True when traditional characters were converted. */
   traditional: boolean;
+  /** Present when the mojibake search stopped at its budget: later runs were left unrepaired. */
+  mojibakeStopped?: true;
 }
 
 interface Edit {
@@ -135,6 +137,11 @@ const CRUFT: RegExp[] = [
   new RegExp(`(?<=^|[ \\t|\\]】])(?:${alternation(COUNTER_LABELS)})[ \\t]*:[ \\t]*\\d{0,9}[ \\t]*次?(?=[ \\t|【]|$)`, 'gm'),
   /^[ \t]*[-—–][ \t]*\d{1,4}[ \t]*[-—–][ \t]*$/gm, // page footer: - 3 -
   /^[ \t]*第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?[ \t]*$/gm, // page footer: 第 3 页 共 5 页
+  // Markdown from PDF converters: a rule row (| --- | :---: |), a block's generic header
+  // (| 列1 | 列2 |), a page number alone on its line right after a table row — none is a cell.
+  /^[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*(?::?-{3,}:?[ \t]*)?(?:\n|$)/gm,
+  /^[ \t]*\|(?:[ \t]*(?:列|第[ \t]*\d{1,2}[ \t]*列|[Cc]ol(?:umn)?[ \t]*)[ \t]*\d{0,2}[ \t]*\|)+[ \t]*(?:\n|$)/gm,
+  /(?<=\|[ \t]*\n)[ \t]*\d{1,3}[ \t]*(?:\n|$)(?![ \t]*\d+[ \t]*(?:\n|$))/g,
 ];
 
 const HAS_TRADITIONAL = new RegExp(`[${TRADITIONAL}]`);
@@ -202,7 +209,8 @@ export function normalizeText(original: string): NormalizedText {
   if (t.text.includes('\r')) pass(matches(LINE_END, t.text).map((e) => ({ ...e, replacement: '\n' })));
 
   // 2. mojibake
-  const moj = findMojibake(t.text);
+  const budget = { searches: MAX_SEARCHES, stopped: false };
+  const moj = findMojibake(t.text, budget);
   if (moj.length) {
     const before = t.text;
     const spans = pass(moj);
@@ -259,5 +267,5 @@ export function normalizeText(original: string): NormalizedText {
   }
 
   repairs.sort((a, b) => a.span[0] - b.span[0]);
-  return { original, text: t.text, toOriginal: t.map, repairs, traditional };
+  return { original, text: t.text, toOriginal: t.map, repairs, traditional, ...(budget.stopped ? { mojibakeStopped: true as const } : {}) };
 }

@@ -24,7 +24,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import { methodNotAllowed } from 'hono/method-not-allowed';
-import { parseDocument } from '../parse.js';
+import { defaultParsePool, type UploadParsePool } from './parse-pool.js';
 import { InputError, type TemplateVersion } from '../types.js';
 import { TEMPLATES } from '../template/index.js';
 import { DEFAULT_WEB_DIR, loadAssets, type Asset } from './assets.js';
@@ -47,6 +47,8 @@ export interface ServerDeps {
   allowedHosts?: string[];
   /** The store (src/store/: PGlite or PostgreSQL): the corpus and the accounts. Without it those routes answer 503. */
   store?: Db;
+  /** Where uploads are parsed (worker threads with a deadline; default: one pool per process). */
+  parsePool?: UploadParsePool;
   /** Where internal errors are logged (default console.error). */
   log?: (message: string, err?: unknown) => void;
   /** Sign-in and sessions: public corpus or not, trusted proxy, session and lockout policy, clock. */
@@ -272,7 +274,7 @@ export function createApp(deps: ServerDeps = {}): Hono {
     if (upload.bytes.byteLength === 0) throw emptyFile();
     const kind = sniffUnsupported(upload.bytes);
     if (kind) throw new HttpError(415, 'unsupported_type', `不支持的文件类型：${kind}；请上传文本、HTML、DOCX 或 PDF 格式的报告 / unsupported file type; send text, HTML, DOCX or PDF`);
-    const report = await parseDocument(upload.bytes, { path: upload.name ?? 'upload', includeText: true, maxBytes: limit });
+    const report = await (deps.parsePool ?? defaultParsePool()).parse(upload.bytes, { path: upload.name ?? 'upload', includeText: true, maxBytes: limit });
     return c.json(report);
   });
 

@@ -13,7 +13,7 @@
 // that names the parameter, so a typo never silently widens a search.
 
 import { Hono, type Context } from 'hono';
-import { parseDocument } from '../parse.js';
+import { defaultParsePool } from './parse-pool.js';
 import { checkCorpus } from '../store/checks.js';
 import { compareReports, comparePairs } from '../store/compare.js';
 import type { Db } from '../store/db.js';
@@ -104,7 +104,8 @@ async function reportText(db: Db, stored: NonNullable<Awaited<ReturnType<typeof 
   }
   const bytes = await originalBytes(db, stored);
   if (!bytes) return { text: null, note: '语料库中没有保存这份报告的原始文件 / the original file is not kept in the corpus' };
-  const again = await parseDocument(bytes, { path: stored.file, includeText: true });
+  // in the parse pool like an upload: the server's own thread never runs the parser
+  const again = await defaultParsePool().parse(bytes, { path: stored.file, includeText: true });
   return typeof again.text === 'string' ? { text: again.text, note: null } : { text: null, note: '无法取得原文 / no text' };
 }
 

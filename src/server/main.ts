@@ -23,6 +23,10 @@ import { collectPaths, ingest } from '../store/ingest.js';
 import { DEFAULT_POLICY } from '../auth/sessions.js';
 import { createUser, hasAdmin } from '../auth/users.js';
 import { readLine, readNewPassword } from '../cli/password.js';
+import { installProcessGuard } from '../guard.js';
+
+// An error nobody handled is logged and the server goes on serving.
+installProcessGuard();
 
 function fail(message: string): never {
   process.stderr.write(`gongkai: ${message}\n`);

@@ -7,6 +7,7 @@
 // prunes the search; a blank in a rule's total cell is inferred from its parts (spec §6.5).
 
 import type { Span } from '../types.js';
+import type { LinearRule } from '../template/index.js';
 import { requiredItems, type ValueItem } from '../locate/tokens.js';
 import { TOLERANCE } from '../template/index.js';
 
@@ -28,6 +29,8 @@ export interface LocalRule {
   coefs: number[];
   /** Column index whose blank may be inferred, if any. */
   totalCol?: number;
+  /** The template rule this restricts, for findings. */
+  rule?: LinearRule;
 }
 
 export interface ReadingsResult {
@@ -46,8 +49,14 @@ export interface ReadingOptions {
 /** The rule registry's tolerance: a rule holds here exactly when the checks say it holds. */
 const EPS = TOLERANCE;
 
+/** Digits a count can have and still be an exact integer in JavaScript (MAX_SAFE_INTEGER has 16). */
+const MAX_COUNT_DIGITS = 16;
+
 export function enumerateReadings(items: ValueItem[], ncols: number, rules: LocalRule[], opts: ReadingOptions): ReadingsResult {
   const required = requiredItems(items);
+  // A run too long to split into exact integers over the line's cells has no reading at all
+  // (and searching its splits would only burn the budget).
+  if (required.some((it) => it.kind === 'num' && it.digits.length > MAX_COUNT_DIGITS * ncols)) return { readings: [], exhausted: false };
   // A line of pipe-separated cells shows its empty cells: none was dropped silently.
   const pipeBlanks = items.some((it) => it.kind === 'blank' && it.pipe);
   const lone = required.length === 1 && required[0].kind === 'num' && !required[0].whole ? required[0] : null;
@@ -72,7 +81,9 @@ export function enumerateReadings(items: ValueItem[], ncols: number, rules: Loca
 }
 
 function search(items: ValueItem[], ncols: number, rules: LocalRule[], opts: ReadingOptions, allowImplicit: boolean): ReadingsResult {
-  const fast = opts.strict ? sumRowFirst(items, ncols, rules, opts.budget) : null;
+  // the fast path splits one run of digits: not for a number that is one cell whole, nor where
+  // cells may have been dropped with their separators
+  const fast = opts.strict && !allowImplicit ? sumRowFirst(items, ncols, rules, opts.budget) : null;
   if (fast) return fast;
   // Rules checked when their last column is filled.
   const checkAt: LocalRule[][] = Array.from({ length: ncols + 1 }, () => []);
@@ -237,7 +248,7 @@ function search(items: ValueItem[], ncols: number, rules: LocalRule[], opts: Rea
       const base = item.span[1] - item.digits.length;
       const neg = item.negative && off === 0;
       const startOf = (o: number) => base + o - (neg ? 1 : 0);
-      if (!(item.digits[off] === '0' && point - off > 1)) {
+      if (!(item.digits[off] === '0' && point - off > 1) && point - off <= MAX_COUNT_DIGITS) {
         values[col] = (neg ? -1 : 1) * Number(item.digits.slice(off)) + 0; status[col] = 'read'; spans[col] = [startOf(off), item.span[1]]; blankAt[col] = false;
         nextK = k + 1; nextOff = 0;
         next();
@@ -265,6 +276,8 @@ function search(items: ValueItem[], ncols: number, rules: LocalRule[], opts: Rea
       if (needAfter > remainingCols - 1) continue;
       // a minus sign belongs to the first number of its digit run (4-42 may be 4 | -4 | 2)
       const v = (item.negative && off === 0 ? -1 : 1) * Number(digits.slice(off, off + len)) + 0;
+      // past MAX_SAFE_INTEGER a JavaScript number is no longer the number written: never a reading
+      if (!Number.isSafeInteger(v)) break;
       const start = item.span[1] - digits.length + off - (item.negative && off === 0 ? 1 : 0);
       values[col] = v; status[col] = 'read'; spans[col] = [start, item.span[1] - digits.length + off + len]; blankAt[col] = false;
       if (remainingAfter > 0) { nextK = k; nextOff = off + len; }
@@ -288,7 +301,7 @@ function sumRowFirst(items: ValueItem[], ncols: number, rules: LocalRule[], budg
   if (items.length !== 1 || rules.length !== 1) return null;
   const item = items[0];
   const rule = rules[0];
-  if (item.kind !== 'num' || item.decimal || item.negative) return null;
+  if (item.kind !== 'num' || item.decimal || item.negative || item.whole) return null;
   if (rule.totalCol !== ncols - 1 || rule.cols.length !== ncols) return null;
   const ti = rule.cols.indexOf(rule.totalCol);
   if (rule.coefs[ti] !== 1 || !rule.coefs.every((c, i) => i === ti || c === -1)) return null;
@@ -310,6 +323,7 @@ function sumRowFirst(items: ValueItem[], ncols: number, rules: LocalRule[], budg
   for (let t = tMin; t <= tMax && !exhausted; t++) {
     if (t > 1 && d[L - t] === '0') continue;
     const T = Number(d.slice(L - t));
+    if (!Number.isSafeInteger(T)) break; // longer totals only grow
     const end = L - t;
     // split d[0, end) into `parts` numbers without leading zeros, adding up to T
     const dfs = (pos: number, k: number, sum: number, longest: number): void => {

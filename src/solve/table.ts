@@ -10,14 +10,28 @@
 
 import type { Cell, Span } from '../types.js';
 import { TOLERANCE, type LinearRule } from '../template/index.js';
-import type { ValueItem } from '../locate/tokens.js';
-import { enumerateReadings, type LocalRule, type Reading } from './readings.js';
+import { requiredItems, type ValueItem } from '../locate/tokens.js';
+import { enumerateReadings, type LocalRule, type Reading, type ReadingsResult } from './readings.js';
 
 export interface SourceLine {
   /** Cell paths this line fills, in source order. */
   cells: string[];
   items: ValueItem[];
+  /**
+   * Per cell, the largest value a reading of damaged text may give it (the template's
+   * `plausibleMax`); undefined: no limit beyond exact integers.
+   */
+  limits?: (number | undefined)[];
 }
+
+/** Why a line's cells are left undecided although it has numbers. */
+export type Doubt =
+  /** A number too long to be an exact integer (past Number.MAX_SAFE_INTEGER): refused. */
+  | { kind: 'not_a_count' }
+  /** Every reading needs a count beyond the plausible limit, and the line is not cleanly written. */
+  | { kind: 'implausible'; limit: number }
+  /** Read one digit per cell (as many digits as cells), the line breaks its own rules; other readings exist. */
+  | { kind: 'natural_breaks'; values: number[]; broken: LinearRule[] };
 
 export interface SolveOptions {
   /** Search nodes per line for readings. */
@@ -41,6 +55,8 @@ export interface SolveResult {
   exhausted: boolean;
   /** The prose's figures chose among solutions the equations left open. */
   evidenceUsed: boolean;
+  /** Lines whose cells were left ambiguous on purpose, and why. */
+  doubtful: { line: number; doubt: Doubt }[];
 }
 
 interface LineState {
@@ -48,6 +64,10 @@ interface LineState {
   readings: Reading[];
   /** Readings are complete (budget not exhausted) and there is at least one. */
   usable: boolean;
+  /** Set: the line's cells are ambiguous whatever the other lines say (see `Doubt`). */
+  doubt?: Doubt;
+  /** Candidates to list first, per cell (the one-digit-per-cell reading). */
+  preferred?: number[];
 }
 
 interface CrossRule {
@@ -81,6 +101,7 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
         cols: locs.map((l) => l![1]),
         coefs: rule.terms.map((t) => t.coef),
         totalCol: rule.totalCell ? where.get(rule.totalCell)?.[1] : undefined,
+        rule,
       });
     } else {
       cross.push({ rule, terms: rule.terms.map((t, k) => ({ line: locs[k]![0], col: locs[k]![1], coef: t.coef, cell: t.cell })) });
@@ -90,19 +111,13 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
   const crossTotalCells = new Set(cross.map((c) => c.rule.totalCell).filter((x): x is string => !!x));
   let lineExhausted = false;
   const states: LineState[] = lines.map((line, i) => {
-    let res = enumerateReadings(line.items, line.cells.length, localRules[i], { strict: true, budget: lineBudget });
-    if (!res.exhausted && res.readings.length === 0) {
-      res = enumerateReadings(line.items, line.cells.length, localRules[i], { strict: false, budget: lineBudget });
-      // keep only the readings that break the fewest of the line's own rules
-      const min = Math.min(...res.readings.map((r) => r.violations));
-      res = { ...res, readings: res.readings.filter((r) => r.violations === min) };
-    }
-    if (res.exhausted) lineExhausted = true;
-    return { line, readings: res.readings, usable: !res.exhausted && res.readings.length > 0 };
+    const st = readLine(line, localRules[i], lineBudget);
+    if (st.exhausted) lineExhausted = true;
+    return st.state;
   });
 
   // Nothing to choose: every line has one reading and no blank total waits for a column sum.
-  if (states.every((st) => st.readings.length === 1 && st.usable) && ![...crossTotalCells].some((cell) => {
+  if (states.every((st) => st.readings.length === 1 && st.usable && !st.doubt) && ![...crossTotalCells].some((cell) => {
     const loc = where.get(cell);
     if (!loc) return false;
     const r = states[loc[0]].readings[0];
@@ -113,9 +128,10 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
       const r = st.readings[0];
       cells.set(cell, { value: r.values[col], status: r.status[col], ...(r.spans[col] ? { span: r.spans[col] } : {}) });
     }));
-    return { cells, unreadable: [], exhausted: lineExhausted, evidenceUsed: false };
+    return { cells, unreadable: [], exhausted: lineExhausted, evidenceUsed: false, doubtful: [] };
   }
-  const unreadable = states.flatMap((s, i) => (!s.usable && s.readings.length === 0 ? [i] : []));
+  const unreadable = states.flatMap((s, i) => (!s.usable && !s.doubt && s.readings.length === 0 ? [i] : []));
+  const doubtful = states.flatMap((s, i) => (s.doubt ? [{ line: i, doubt: s.doubt }] : []));
   const usableCross = cross.filter((c) => c.terms.every((t) => states[t.line].usable));
 
   // Readings no combination of the other lines can complete are dropped first (arc consistency
@@ -337,6 +353,10 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
   states.forEach((s, li) => {
     s.line.cells.forEach((cell, col) => {
       const fromLine = s.readings.map((r) => r.values[col]);
+      if (s.doubt) {
+        cells.set(cell, ambiguous([], fromLine, s.preferred?.[col]));
+        return;
+      }
       const seen = decided ? solutions.map((sol) => sol.get(cell)!) : [];
       if (decided && s.usable) {
         const first = seen[0];
@@ -361,18 +381,126 @@ export function solveTable(lines: SourceLine[], rules: LinearRule[], opts: Solve
       cells.set(cell, ambiguous([], fromLine));
     });
   });
-  return { cells, unreadable, exhausted: exhausted || lineExhausted, evidenceUsed };
+  auditDecisions(cells, decided ? solutions : [], rules, (path) => {
+    const [li, col] = where.get(path) ?? [-1, -1];
+    return li < 0 ? [] : states[li].readings.map((r) => r.values[col]);
+  });
+  return { cells, unreadable, exhausted: exhausted || lineExhausted, evidenceUsed, doubtful };
 }
 
-/** An ambiguous cell: candidates from the solutions first (most frequent first), then the line's other readings. */
-function ambiguous(fromSolutions: number[], fromLine: number[]): Cell {
+/**
+ * The solver's output check, so that no path above can let a silent error through: a decided
+ * cell whose value differs in some solution, and an inferred total any of whose parts is
+ * undecided (its value is only as sure as its parts), become ambiguous. Mutates `cells`.
+ */
+function auditDecisions(cells: Map<string, Cell>, solutions: Map<string, { value: number }>[], rules: LinearRule[], lineValues: (path: string) => number[]): void {
+  for (const [path, cell] of cells) {
+    if (cell.status === 'ambiguous' || cell.status === 'missing') continue;
+    if (solutions.some((sol) => sol.has(path) && sol.get(path)!.value !== cell.value)) {
+      cells.set(path, ambiguous(solutions.map((sol) => sol.get(path)?.value ?? NaN), lineValues(path)));
+    }
+  }
+  // an undecided part makes its total undecided, which may in turn be a part of another rule
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const rule of rules) {
+      if (!rule.totalCell) continue;
+      const total = cells.get(rule.totalCell);
+      if (!total || total.status !== 'inferred') continue;
+      if (!rule.terms.some((t) => t.cell !== rule.totalCell && cells.get(t.cell)?.status === 'ambiguous')) continue;
+      cells.set(rule.totalCell, ambiguous([], lineValues(rule.totalCell), total.value ?? undefined));
+      changed = true;
+    }
+  }
+}
+
+/**
+ * Readings of one line, in a careful reader's order of plausibility:
+ * - a reading that needs a number past exact integers is refused;
+ * - a line written with as many digits as cells is read one digit per cell; when that reading
+ *   breaks the line's own rules while others exist, the cells stay ambiguous with it first
+ *   rather than escaping into an exotic reading that balances;
+ * - a count beyond the template's plausible limit needs overwhelming evidence: the line cleanly
+ *   written (one number per cell, nothing to choose), or the number read as written in a rule
+ *   of the line that holds with other numbers written beside it (76613 20467 42185 0 1 139266).
+ *   Otherwise such readings are only listed as candidates, never taken.
+ * Readings that break the line's rules are considered only when no reading keeps them.
+ */
+function readLine(line: SourceLine, rules: LocalRule[], budget: number): { state: LineState; exhausted: boolean } {
+  const ncols = line.cells.length;
+  const required = requiredItems(line.items);
+  const clean = required.length === ncols;
+  const limitOf = (c: number) => line.limits?.[c];
+  const exact = (r: Reading) => r.values.every((v) => Number.isFinite(v) && (!Number.isInteger(v) || Number.isSafeInteger(v)));
+  const holds = (rule: LocalRule, values: number[]) => Math.abs(rule.cols.reduce((s, c, t) => s + rule.coefs[t] * values[c], 0)) < EPS;
+  const corroborated = (r: Reading, c: number) => r.status[c] === 'read' && rules.some((rule) => rule.cols.includes(c) && holds(rule, r.values)
+    && rule.cols.some((o) => o !== c && r.status[o] === 'read' && r.values[o] !== 0));
+  const plausible = (r: Reading) => clean || r.values.every((v, c) => limitOf(c) === undefined || v <= limitOf(c)! || corroborated(r, c));
+  const fewestBroken = (rs: Reading[]) => {
+    const min = Math.min(...rs.map((r) => r.violations));
+    return rs.filter((r) => r.violations === min);
+  };
+  const enumerate = (strict: boolean): ReadingsResult => enumerateReadings(line.items, ncols, rules, { strict, budget });
+  const limit = Math.min(...(line.limits ?? []).filter((x): x is number => x !== undefined));
+
+  let res = enumerate(true);
+  let all = res.readings.filter(exact);
+  let readings = all.filter(plausible);
+  let doubt: Doubt | undefined;
+  if (!res.exhausted && readings.length === 0 && all.length === 0) {
+    // no reading keeps the line's rules: the source's own arithmetic is broken
+    const loose = enumerate(false);
+    res = { readings: loose.readings, exhausted: loose.exhausted };
+    all = loose.readings.filter(exact);
+    readings = all.filter(plausible);
+    readings = readings.length ? fewestBroken(readings) : [];
+  }
+  if (!res.exhausted && readings.length === 0) {
+    if (all.length) {
+      // only implausible readings: kept for the other lines' equations, listed, never taken
+      readings = fewestBroken(all);
+      doubt = { kind: 'implausible', limit };
+    } else if (required.some((it) => it.kind === 'num' && it.digits.replace('.', '').length > 15)) doubt = { kind: 'not_a_count' };
+  }
+  const state: LineState = { line, readings, usable: !res.exhausted && readings.length > 0, doubt };
+
+  // As many digits as cells, in one run: one digit per cell is what the source says.
+  const lone = required.length === 1 && required[0].kind === 'num' ? required[0] : null;
+  if (lone && ncols > 1 && !lone.decimal && !lone.negative && !lone.whole && lone.digits.length === ncols) {
+    const values = [...lone.digits].map(Number);
+    const broken = rules.filter((r) => !holds(r, values));
+    // any other reading at all (even an implausible one) means the line could be read otherwise
+    const others = res.readings.filter((r) => exact(r) && r.values.join(',') !== values.join(','));
+    if (broken.length && others.length) {
+      state.doubt = { kind: 'natural_breaks', values, broken: broken.flatMap((r) => (r.rule ? [r.rule] : [])) };
+      state.preferred = values;
+      // still one of the line's readings for the other lines' sake: the table's equations may
+      // settle them, while this line's own cells stay ambiguous
+      const base = lone.span[1] - ncols;
+      const natural: Reading = {
+        values, status: values.map(() => 'read'), spans: values.map((_, c) => [base + c, base + c + 1]),
+        violations: broken.length, multiplicity: 1,
+      };
+      state.readings = [natural, ...readings.filter((r) => r.values.join(',') !== values.join(','))];
+      state.usable = !res.exhausted;
+    }
+  }
+  return { state, exhausted: res.exhausted };
+}
+
+/**
+ * An ambiguous cell: `first` (when given) first, then candidates from the solutions (most
+ * frequent first), then the line's other readings.
+ */
+function ambiguous(fromSolutions: number[], fromLine: number[], first?: number): Cell {
   const freq = new Map<number, number>();
   for (const v of fromSolutions) if (!Number.isNaN(v)) freq.set(v, (freq.get(v) ?? 0) + 1);
   const ranked = [...freq.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([v]) => v);
   const lineFreq = new Map<number, number>();
   for (const v of fromLine) lineFreq.set(v, (lineFreq.get(v) ?? 0) + 1);
   for (const [v] of [...lineFreq.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0])) if (!ranked.includes(v)) ranked.push(v);
-  return { value: null, status: 'ambiguous', candidates: ranked.slice(0, 12) };
+  if (first !== undefined && Number.isFinite(first)) ranked.splice(0, ranked.length, first, ...ranked.filter((v) => v !== first));
+  return { value: null, status: 'ambiguous', candidates: ranked.filter((v) => Number.isFinite(v)).slice(0, 12) };
 }
 
 /**

@@ -8,16 +8,18 @@
 //   DIR/files/ab/…     original files, content-addressed by sha256
 //   DIR/lock           pid of the process using it (PGlite is one process at a time)
 
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { copyLines, pgArray } from './copy.js';
 import { migrate } from './migrations.js';
+import { LockBusyError, takeLock } from './lock.js';
+import { checkIntegrity } from './integrity.js';
 
 /** A store that cannot be opened or used (not ours, in use, missing, newer): the CLI prints the message and exits 2. */
 export class StoreError extends Error {
-  constructor(message: string, readonly code: 'missing' | 'not_ours' | 'in_use' | 'newer' | 'connect' | 'bad_option') {
+  constructor(message: string, readonly code: 'missing' | 'not_ours' | 'in_use' | 'newer' | 'connect' | 'bad_option' | 'corrupt') {
     super(message);
     this.name = 'StoreError';
   }
@@ -92,6 +94,11 @@ export async function openDb(opts: OpenOptions = {}): Promise<Db> {
     await db.close().catch(() => undefined);
     throw err;
   }
+  const problem = await checkIntegrity(db);
+  if (problem) {
+    await db.close().catch(() => undefined);
+    throw new StoreError(`语料库已损坏（${db.location}）：${problem.message}；未作任何改动，请从备份恢复或重新导入 / the corpus store is damaged; nothing was changed: restore a backup or ingest again`, 'corrupt');
+  }
   return db;
 }
 
@@ -128,55 +135,16 @@ function checkDataDir(dir: string, create: boolean): void {
   writeFileSync(marker, JSON.stringify({ format: 'gongkai-corpus', layout: LAYOUT, created: new Date().toISOString() }, null, 2) + '\n');
 }
 
-function pidAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
+/** One process at a time per PGlite directory: `lock` holds the pid, taken atomically (lock.ts). */
+function lockDataDir(dir: string): () => void {
   try {
-    process.kill(pid, 0);
-    return true;
+    return takeLock(join(dir, 'lock'));
   } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
+    if (!(err instanceof LockBusyError)) throw err;
+    if (err.holder === process.pid) throw new StoreError(`${dir} 已在本进程中打开 / ${dir} is already open in this process`, 'in_use');
+    if (err.holder !== null) throw new StoreError(`数据目录 ${dir} 正被进程 ${err.holder} 使用；内嵌数据库一次只能由一个进程打开（多进程请用 DATABASE_URL） / ${dir} is in use by process ${err.holder}`, 'in_use');
+    throw new StoreError(`无法锁定数据目录 ${dir} / cannot lock ${dir}`, 'in_use');
   }
-}
-
-/** One process at a time per PGlite directory: `lock` holds the pid; a lock whose process is gone is taken over. */
-function takeLock(dir: string): () => void {
-  const path = join(dir, 'lock');
-  for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      const release = () => {
-        try {
-          if (readFileSync(path, 'utf8').trim() === String(process.pid)) unlinkSync(path);
-        } catch {
-          /* already gone */
-        }
-      };
-      process.once('exit', release);
-      return () => {
-        process.off('exit', release);
-        release();
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let pid = NaN;
-      try {
-        pid = Number(readFileSync(path, 'utf8').trim());
-      } catch {
-        continue;
-      }
-      if (pid === process.pid) throw new StoreError(`${dir} 已在本进程中打开 / ${dir} is already open in this process`, 'in_use');
-      if (pidAlive(pid)) throw new StoreError(`数据目录 ${dir} 正被进程 ${pid} 使用；内嵌数据库一次只能由一个进程打开（多进程请用 DATABASE_URL） / ${dir} is in use by process ${pid}`, 'in_use');
-      try {
-        unlinkSync(path); // the process that held it is gone (killed): take it over
-      } catch {
-        /* someone else took it over first; try again */
-      }
-    }
-  }
-  throw new StoreError(`无法锁定数据目录 ${dir} / cannot lock ${dir}`, 'in_use');
 }
 
 export { pgArray };
@@ -198,7 +166,7 @@ function liteQueryable(q: LiteLike): Queryable {
 
 async function openPglite(dir: string, schema: string, create: boolean): Promise<Db> {
   checkDataDir(dir, create);
-  const release = takeLock(dir);
+  const release = lockDataDir(dir);
   let lite: PGlite;
   try {
     const pgDir = join(dir, 'pg');

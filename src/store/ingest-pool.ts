@@ -3,6 +3,9 @@
 import { Worker } from 'node:worker_threads';
 import type { WorkerInit, WorkerResult } from './worker.js';
 
+/** A file taking longer than this to parse fails (was 300 s; a real report parses in about a second). */
+export const DEFAULT_INGEST_TIMEOUT_MS = 60_000;
+
 // ---------------------------------------------------------------- worker pool
 
 interface Pending {
@@ -24,7 +27,7 @@ export class ParsePool {
   private timer: NodeJS.Timeout;
   private nextId = 1;
 
-  constructor(readonly size: number, private init: WorkerInit, readonly depth = 4, private timeoutMs = 300_000) {
+  constructor(readonly size: number, private init: WorkerInit, readonly depth = 4, private timeoutMs = DEFAULT_INGEST_TIMEOUT_MS) {
     for (let i = 0; i < size; i++) this.slots.push(this.spawn());
     this.timer = setInterval(() => this.watch(), Math.min(5000, Math.max(50, timeoutMs / 4)));
     this.timer.unref();

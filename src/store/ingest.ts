@@ -20,10 +20,10 @@ import { compareVersions, parserVersion } from './version.js';
 import { originalName, type WorkerResult } from './worker.js';
 import type { Report } from '../types.js';
 import { FileEntry, statEntry } from './ingest-paths.js';
-import { ParsePool } from './ingest-pool.js';
+import { DEFAULT_INGEST_TIMEOUT_MS, ParsePool } from './ingest-pool.js';
 import { Item, FILL_MS, DEFER_KEY_MIN, ANALYZE_MIN, Outcome, WriteContext, writeBatch } from './ingest-write.js';
 export { FileEntry, REPORT_EXTENSIONS, collectPaths, statEntry } from './ingest-paths.js';
-export { ParsePool } from './ingest-pool.js';
+export { DEFAULT_INGEST_TIMEOUT_MS, ParsePool } from './ingest-pool.js';
 export { Outcome } from './ingest-write.js';
 
 // ---------------------------------------------------------------- one run
@@ -59,7 +59,7 @@ export interface IngestOptions {
   batch?: number;
   /** Parse files that failed before although unchanged. */
   retryFailed?: boolean;
-  /** A file taking longer than this to parse fails (default 300 s). */
+  /** A file taking longer than this to parse fails (default 60 s: the PDF decoder's own limit; a real report takes about a second). */
   timeoutMs?: number;
   maxBytes?: number;
   onProgress?: (p: IngestProgress) => void;
@@ -158,7 +158,7 @@ class Run {
 
   startPool(known: string[], files: number) {
     const size = Math.max(1, Math.min(this.opts.workers ?? defaultWorkers(this.db), Math.max(1, files)));
-    this.pool = new ParsePool(size, { known, filesDir: this.db.filesDir, maxBytes: this.opts.maxBytes, cellIds: this.db.copyText ? [...this.db.cellIds] : null }, 32, this.opts.timeoutMs ?? 300_000);
+    this.pool = new ParsePool(size, { known, filesDir: this.db.filesDir, maxBytes: this.opts.maxBytes, cellIds: this.db.copyText ? [...this.db.cellIds] : null }, 32, this.opts.timeoutMs ?? DEFAULT_INGEST_TIMEOUT_MS);
   }
 
   async stopPool() {

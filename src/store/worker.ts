@@ -53,6 +53,9 @@ function keepOriginal(filesDir: string, sha256: string, path: string, bytes: Uin
 }
 
 if (parentPort) {
+  // pdf.js rejects promises in the background on some corrupt files after the document was
+  // answered: that must not end the thread (its queued files would fail with it).
+  process.on('unhandledRejection', () => undefined);
   const init = workerData as WorkerInit;
   const known = new Set(init.known);
   const cellIds = init.cellIds ? new Map(init.cellIds) : null;

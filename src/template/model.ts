@@ -98,6 +98,13 @@ export interface TableDef {
    * table's "rows" are the three groups, read together in this order from one line of numbers.
    */
   singleLine?: boolean;
+  /**
+   * The largest count one body plausibly reports in a cell of this table — far above any
+   * published (the busiest bodies report tens of thousands of applications a year, hundreds of
+   * review cases). A reading of damaged text that needs a larger value is refused while a
+   * plausible one exists; a larger value is taken only as cleanly written (one number per cell).
+   */
+  plausibleMax?: number;
 }
 
 export interface SectionDef {

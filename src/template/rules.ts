@@ -15,7 +15,7 @@ import { cellPath, outcomeRowsOf, TABLES_2021, tableName, type CellPath } from '
 export const TOLERANCE = 1e-9;
 
 /** Which stage decides a rule: where to look for the code that evaluates it. */
-export type RuleStage = 'decode' | 'parse' | 'extract' | 'solve' | 'check' | 'corpus';
+export type RuleStage = 'decode' | 'normalize' | 'parse' | 'extract' | 'solve' | 'check' | 'corpus';
 
 /** Message parameters: the values a message is rendered from (keys and numbers, never labels). */
 export type Params = Record<string, unknown>;
@@ -254,8 +254,10 @@ export function implausibleJump(before: number, now: number): boolean {
 
 // ---- every finding, with its message ----
 
-const ruleBrokenZh = (id: EquationId) => (p: Params) => `勾稽关系不成立：${EQUATIONS[id].statement.zh(p as never)}（${p.lhs} ≠ ${p.rhs}）`;
-const ruleBrokenEn = (id: EquationId) => (p: Params) => `rule broken: ${EQUATIONS[id].statement.en(p as never)} (${p.lhs} ≠ ${p.rhs})`;
+// `reading`: the values a damaged line was read as, when the break is the source's own (8/1/0/0/0/0/8)
+const brokenDetail = (p: Params) => `${p.reading ? `${p.reading}：` : ''}${p.lhs} ≠ ${p.rhs}`;
+const ruleBrokenZh = (id: EquationId) => (p: Params) => `勾稽关系不成立：${EQUATIONS[id].statement.zh(p as never)}（${brokenDetail(p)}）`;
+const ruleBrokenEn = (id: EquationId) => (p: Params) => `rule broken: ${EQUATIONS[id].statement.en(p as never)} (${brokenDetail(p)})`;
 const brokenEquation = (id: EquationId) => decl<Params>({ severity: EQUATIONS[id].severity, stage: 'check', zh: ruleBrokenZh(id), en: ruleBrokenEn(id) });
 
 const blankTotal = decl({
@@ -387,6 +389,18 @@ export const RULES = {
   'active.extra_subtotal': extraSubtotal,
   'review_litigation.extra_subtotal': extraSubtotal,
 
+  // normalize
+  'encoding.damaged': decl({
+    severity: 'warning', stage: 'normalize',
+    zh: (p: { replaced: number }) => `文本中有 ${p.replaced} 处字节不是有效的 UTF-8（文件局部损坏），已替换为 �，其余内容照常读取`,
+    en: (p: { replaced: number }) => `${p.replaced} invalid UTF-8 byte sequence(s) (local damage) replaced by �; the rest was read as usual`,
+  }),
+  'normalize.mojibake_budget': decl({
+    severity: 'warning', stage: 'normalize',
+    zh: () => '乱码过多，只修复了前面的部分，其余乱码保持原样',
+    en: () => 'too much mojibake: only the first runs were repaired, the rest is left as it stands',
+  }),
+
   // tables: the solver
   'solve.prose_evidence': decl({
     severity: 'info', stage: 'solve',
@@ -412,8 +426,24 @@ export const RULES = {
   'review_litigation.non_negative_integer': nonNegativeInteger,
   'cell.ambiguous': decl({
     severity: 'warning', stage: 'check',
-    zh: (p: { count: number }) => `${p.count} 个单元格无法从原文确定（数字连写或空格缺失），已列出候选值`,
-    en: (p: { count: number }) => `${p.count} cell(s) the source does not decide; candidates listed`,
+    zh: (p: { count: number; withoutCandidates: number }) => (p.withoutCandidates === 0
+      ? `${p.count} 个单元格无法从原文确定（数字连写或空格缺失），已列出候选值`
+      : `${p.count} 个单元格无法从原文确定，其中 ${p.withoutCandidates} 个无法列出候选值（原因见本表的其他提示）`),
+    en: (p: { count: number; withoutCandidates: number }) => (p.withoutCandidates === 0
+      ? `${p.count} cell(s) the source does not decide; candidates listed`
+      : `${p.count} cell(s) the source does not decide; ${p.withoutCandidates} without candidates (the table's other findings say why)`),
+  }),
+  // a run of digits beyond exact integers (Number.MAX_SAFE_INTEGER) is never stored rounded
+  'cell.not_a_count': decl({
+    severity: 'error', stage: 'solve',
+    zh: (p: { table: TableKey; digits: string }) => `表格「${tableName(p.table)}」中的数字 ${p.digits.length > 24 ? `${p.digits.slice(0, 12)}…（共 ${p.digits.length} 位）` : p.digits} 超出可精确表示的整数范围，不是数量，已拒绝读取；该行单元格无候选值`,
+    en: (p: { table: TableKey; digits: string }) => `a ${p.digits.length}-digit number is beyond exact integers and cannot be a count: refused, the row's cells have no candidates`,
+  }),
+  // a damaged row that reads only as counts beyond the table's plausibleMax
+  'cell.implausible': decl({
+    severity: 'warning', stage: 'solve',
+    zh: (p: { table: TableKey; limit: number }) => `表格「${tableName(p.table)}」该行数字的分隔已丢失，只能读成超过 ${p.limit} 的数量（远超单个机关公布过的数值），未予采用，单元格标为存疑`,
+    en: (p: { table: TableKey; limit: number }) => `the row's separators were lost and it reads only as counts above ${p.limit}, far beyond any one body publishes: not taken, cells ambiguous`,
   }),
   'active.fees_unit': decl({
     severity: 'warning', stage: 'check',

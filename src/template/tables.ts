@@ -108,6 +108,7 @@ const REVIEW_LITIGATION = {
   headingNumber: '四',
   heading: '政府信息公开行政复议、行政诉讼情况',
   singleLine: true,
+  plausibleMax: 10_000,
   columns: OUTCOME_COLUMNS,
   rows: [
     { key: 'review', label: '行政复议' },
@@ -155,6 +156,7 @@ function requestsTable(rows: readonly RowDef[]): TableDef {
     key: 'requests', headingNumber: '三', heading: '收到和处理政府信息公开申请情况', columns: REQUEST_COLUMNS, rows,
     note: '(本列数据的勾稽关系为:第一项加第二项之和,等于第三项加第四项之和)',
     groupHeaders: ['申请人情况', ORG_PARENT],
+    plausibleMax: 100_000,
   };
 }
 
