@@ -6,7 +6,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
 import { parseReport } from '../src/parse.js';
-import { decodeBytes } from '../src/normalize/index.js';
+import { decodeBytes } from '../src/decode/index.js';
 import { findMojibake, MAX_SEARCHES, type MojibakeBudget } from '../src/normalize/mojibake.js';
 import { extractMeta } from '../src/meta/meta.js';
 import { fixture } from './helpers.js';

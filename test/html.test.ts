@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
 import { parseDocument, parseReport } from '../src/parse.js';
 import { detectFormat } from '../src/decode/detect.js';
-import { decodeHtml, joinCellParts, unwrapEscaped } from '../src/decode/html.js';
+import { decodeHtml, unwrapEscaped } from '../src/decode/html.js';
+import { joinCellParts } from '../src/decode/markup.js';
 import type { Report } from '../src/types.js';
 import { cellAt, fixture, wrongCells } from './helpers.js';
 

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import iconv from 'iconv-lite';
 import fc from 'fast-check';
-import { decodeBytes, findMojibake, normalizeText } from '../src/normalize/index.js';
+import { decodeBytes } from '../src/decode/index.js';
+import { findMojibake, normalizeText } from '../src/normalize/index.js';
 import { InputError } from '../src/types.js';
 import { fixture } from './helpers.js';
 

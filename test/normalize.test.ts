@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import iconv from 'iconv-lite';
 import fc from 'fast-check';
 import * as OpenCC from 'opencc-js';
-import { decodeBytes, findMojibake, normalizeText, type NormalizedText } from '../src/normalize/index.js';
+import { decodeBytes } from '../src/decode/index.js';
+import { findMojibake, normalizeText, type NormalizedText } from '../src/normalize/index.js';
 import { InputError } from '../src/types.js';
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'test', 'fixtures', 'normalize');

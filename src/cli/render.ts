@@ -1,9 +1,10 @@
 // `gongkai check`: the report for people — metadata, the three tables in the template's layout
-// with doubtful cells marked, then the findings. Layout comes from the template data.
+// with doubtful cells marked, then the findings. The tables follow the one walk of the template
+// (src/layout/outline.ts) and cells read as `formatCell` says.
 
 import type { Cell, Report } from '../types.js';
-import { columnsOf, TEMPLATES, type TableDef } from '../template/index.js';
-import { findingText, tableName } from '../template/index.js';
+import { findingText, tableName, TEMPLATES, type TableDef } from '../template/index.js';
+import { formatCell, rowLabel, tableOutline } from '../layout/index.js';
 
 export interface Style {
   red(s: string): string;
@@ -28,44 +29,36 @@ const padEnd = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)
 const padStart = (s: string, n: number) => ' '.repeat(Math.max(0, n - width(s))) + s;
 
 export function cellText(cell: Cell | undefined, st: Style): string {
-  if (!cell) return st.dim('·');
-  switch (cell.status) {
-    case 'read': return String(cell.value);
-    case 'blank': return st.dim(`${cell.value}`);
-    case 'inferred': return st.cyan(`${cell.value}*`);
-    case 'ambiguous': return st.yellow(`?${(cell.candidates ?? []).slice(0, 3).join('/')}`);
-    case 'missing': return st.red('缺');
+  const look = formatCell(cell, { maxCandidates: 3 });
+  switch (look.status) {
+    case 'none': return st.dim(look.text);
+    case 'read': return look.text;
+    case 'blank': return st.dim(look.text);
+    case 'inferred': return st.cyan(`${look.text}*`);
+    case 'ambiguous': return st.yellow(look.text);
+    case 'missing': return st.red(look.text);
   }
 }
 
+/** A table as aligned text: each sub-table caption, its column labels, then the rows indented by nesting. */
 function renderTable(def: TableDef, cells: Report['tables']['active'], st: Style): string[] {
   if (!cells) return [st.red('  （原文中没有此表 / table absent）')];
   const lines: string[] = [];
-  if (def.singleLine) {
-    const header = ['', ...def.columns.map((c) => c.label)];
-    const rows = def.rows.map((g) => [g.parent ? `${g.parent}·${g.label}` : g.label, ...def.columns.map((c) => cellText(cells[g.key]?.[c.key], st))]);
-    return formatGrid([header, ...rows]);
-  }
-  let lastCaption = '';
   let grid: string[][] = [];
   const flush = () => {
     if (grid.length) lines.push(...formatGrid(grid));
     grid = [];
   };
-  for (const row of def.rows) {
-    const cols = columnsOf(def, row);
-    if (def.key === 'active' && row.caption !== lastCaption) {
+  for (const entry of tableOutline(def)) {
+    if (entry.kind === 'caption') {
       flush();
-      lastCaption = row.caption ?? '';
-      lines.push(st.bold(`  ${lastCaption}`));
-      grid.push([def.labelHeader ?? '', ...cols.map((c) => c.label)]);
-    } else if (def.key !== 'active' && grid.length === 0) {
-      grid.push(['', ...cols.map((c) => c.label)]);
+      lines.push(st.bold(`  ${entry.text}`));
+    } else if (entry.kind === 'header') grid.push([def.labelHeader ?? '', ...entry.columns.map((c) => c.label)]);
+    else {
+      const label = `${'  '.repeat(entry.ancestors.length)}${rowLabel(def, entry.row, { short: true })}`;
+      if (entry.kind === 'group') grid.push([label]);
+      else grid.push([label, ...entry.columns.map((c) => cellText(cells[entry.row.key]?.[c.key], st))]);
     }
-    const depth = row.parent ? (def.rows.find((r) => r.key === row.parent)?.parent ? 2 : 1) : 0;
-    const label = `${'  '.repeat(depth)}${row.numbering ?? ''}${row.label.replace(/\(.*\)$/, '')}`;
-    if (row.group) grid.push([label]);
-    else grid.push([label, ...cols.map((c) => cellText(cells[row.key]?.[c.key], st))]);
   }
   flush();
   return lines;

@@ -21,7 +21,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { Inflate } from 'fflate';
 import { InputError } from '../types.js';
-import { joinCellParts, scanMarkup } from './html.js';
+import { scanMarkup } from './markup.js';
+import { gridLines, type GridRow } from './grid.js';
 import type { DecodedDocument, DecodeLimits } from './types.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -320,30 +321,18 @@ interface TCell { parts: string[]; span: number; merge: 'none' | 'restart' | 'co
 interface TTable { rows: { cells: TCell[]; before: number }[]; cell: TCell | null; nested: boolean }
 interface Para { text: string; numId: string | null; ilvl: number | null; style: string | null }
 
-const LONG_CELL = 150;
 /** Tables nested deeper than this are read as the paragraphs of the cell around them. */
 const MAX_TABLE_DEPTH = 50;
 
-/** Rows of a finished table as lines: the grid form, or plain lines for layout tables and prose rows. */
+/** Rows of a finished table as lines (grid.ts): the grid form, or plain lines for layout tables and prose rows. */
 function tableLines(t: TTable): string[] {
-  const out: string[] = [];
   let width = 0;
   for (const r of t.rows) width = Math.max(width, r.before + r.cells.reduce((n, c) => n + c.span, 0));
-  const layout = t.nested || width <= 1;
-  for (const row of t.rows) {
-    if (layout || row.cells.some((c) => c.len > LONG_CELL)) {
-      for (const c of row.cells) if (c.merge !== 'continue') for (const part of c.parts) out.push(part);
-      continue;
-    }
-    const cells: string[] = [];
-    for (let i = 0; i < row.before; i++) cells.push('');
-    for (const c of row.cells) {
-      cells.push(c.merge === 'continue' ? '' : joinCellParts(c.parts));
-      for (let i = 1; i < c.span; i++) cells.push('');
-    }
-    if (cells.length) out.push(`${cells.join(' | ')} |`);
-  }
-  return out;
+  const rows: GridRow[] = t.rows.map((r) => ({
+    before: r.before,
+    cells: r.cells.map((c) => ({ lines: c.parts, colspan: c.span, rowspan: 1, len: c.len, ...(c.merge === 'continue' ? { continued: true } : {}) })),
+  }));
+  return gridLines(rows, { layout: t.nested || width <= 1 });
 }
 
 function bodyText(xml: string, numbering: Numbering): string {

@@ -17,210 +17,36 @@
 // characters (结果<br>维持 → 结果维持) and with a space where a digit or letter meets the join,
 // so numbers never run together.
 
-import { Tokenizer } from 'htmlparser2';
 import iconv from 'iconv-lite';
 import { InputError } from '../types.js';
+import { asBuffer, byBom, declaredCharset, gbOrBig5, normEncoding, strictUtf8, utf16Guess } from './charset.js';
 import type { DecodedDocument } from './types.js';
+import { scanMarkup } from './markup.js';
+import { gridLines, type GridRow } from './grid.js';
+import { alternation, BUTTON_LABELS, COUNTER_LABELS, CRUFT_CLASS_WORDS, LINK_LINE_STARTS, LOCATION_LABELS } from './cruft.js';
 import { ARTICLE_MARKERS } from '../template/index.js';
-
-// ---------------------------------------------------------------------------------------------
-// Markup scanner: htmlparser2's tokenizer with a flat stack (htmlparser2's own Parser keeps its
-// stack with Array#unshift, quadratic on deep nesting). Open/close events are always balanced.
-
-export interface MarkupHandler {
-  open(name: string, attrs: Record<string, string>): void;
-  close(name: string): void;
-  text(s: string): void;
-}
-
-const VOID = new Set(['area', 'base', 'basefont', 'br', 'col', 'command', 'embed', 'frame', 'hr', 'img', 'input', 'isindex', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
-const CLOSES_P = ['address', 'article', 'aside', 'blockquote', 'details', 'div', 'dl', 'fieldset', 'figcaption', 'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'main', 'nav', 'ol', 'p', 'pre', 'section', 'table', 'ul'];
-const IMPLIES_CLOSE = new Map<string, Set<string>>([
-  ['li', new Set(['li', 'p'])],
-  ['dd', new Set(['dd', 'dt', 'p'])],
-  ['dt', new Set(['dd', 'dt', 'p'])],
-  ['option', new Set(['option'])],
-  ['optgroup', new Set(['optgroup', 'option'])],
-  ['a', new Set(['a'])],
-  ['body', new Set(['head', 'link', 'script'])],
-]);
-for (const t of CLOSES_P) IMPLIES_CLOSE.set(t, new Set(t.startsWith('h') && t.length === 2 ? ['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'] : ['p']));
-/** What may stand in <head>: anything else closes an unclosed <head> (as browsers do). */
-const HEAD_CONTENT = new Set(['title', 'meta', 'link', 'style', 'script', 'base', 'noscript', 'template', 'object', 'basefont', 'bgsound']);
-/** How far down the stack an end tag or a table part looks for its element (bounded work per tag). */
-const SEARCH = 512;
-
-export function scanMarkup(src: string, xml: boolean, h: MarkupHandler): void {
-  const stack: string[] = [];
-  let tag = '';
-  let attrs: Record<string, string> | null = null;
-  let attrName = '';
-  let attrValue = '';
-  const name = (a: number, b: number) => (xml ? src.slice(a, b) : src.slice(a, b).toLowerCase());
-  const pop = () => h.close(stack.pop()!);
-  /** Index of the nearest open element named in `names` above the nearest `stop`, or -1. */
-  const nearest = (names: Set<string>, stop: string) => {
-    for (let i = stack.length - 1, k = 0; i >= 0 && k < SEARCH; i--, k++) {
-      if (names.has(stack[i])) return i;
-      if (stack[i] === stop) return -1;
-    }
-    return -1;
-  };
-  const TR = new Set(['tr']);
-  const SECTION = new Set(['tbody', 'thead', 'tfoot', 'table']);
-  const CELL = new Set(['td', 'th']);
-  const finishOpen = (selfClosing: boolean) => {
-    const t = tag;
-    const a = attrs ?? {};
-    tag = '';
-    attrs = null;
-    if (!t) return;
-    h.open(t, a);
-    if (xml ? selfClosing : VOID.has(t)) h.close(t);
-    else stack.push(t);
-  };
-  const tokenizer = new Tokenizer({ xmlMode: xml, decodeEntities: true }, {
-    onopentagname(start, end) {
-      tag = name(start, end);
-      attrs = {};
-      if (xml) return;
-      // a new cell or row ends the open cell or row (and whatever was left open inside it)
-      if (CELL.has(tag)) {
-        const i = nearest(CELL, 'table');
-        if (i >= 0 && nearest(TR, 'table') < i) while (stack.length > i) pop();
-      } else if (tag === 'tr') {
-        const i = nearest(SECTION, 'table');
-        if (i >= 0) while (stack.length > i + 1) pop();
-      }
-      if (!HEAD_CONTENT.has(tag)) {
-        // <head> sits at the bottom of the stack (html > head): only the first entries are looked at
-        const head = stack[0] === 'head' ? 0 : stack[1] === 'head' ? 1 : stack[2] === 'head' ? 2 : -1;
-        if (head >= 0) while (stack.length > head) pop();
-      }
-      const implied = IMPLIES_CLOSE.get(tag);
-      if (implied) while (stack.length && implied.has(stack[stack.length - 1])) pop();
-    },
-    onattribname(start, end) { attrName = name(start, end); },
-    onattribdata(start, end) { attrValue += src.slice(start, end); },
-    onattribentity(cp) { attrValue += String.fromCodePoint(cp); },
-    onattribend() {
-      if (attrs && !Object.hasOwn(attrs, attrName)) attrs[attrName] = attrValue;
-      attrValue = '';
-    },
-    onopentagend() { finishOpen(false); },
-    onselfclosingtag() { finishOpen(true); },
-    onclosetag(start, end) {
-      const t = name(start, end);
-      if (!xml && VOID.has(t)) {
-        if (t === 'br') { h.open('br', {}); h.close('br'); }
-        return;
-      }
-      for (let i = stack.length - 1, k = 0; i >= 0 && k < SEARCH; i--, k++) {
-        if (stack[i] === t) {
-          while (stack.length > i) pop();
-          return;
-        }
-      }
-      if (!xml && t === 'p') { h.open('p', {}); h.close('p'); }
-    },
-    ontext(start, end) { h.text(src.slice(start, end)); },
-    ontextentity(cp) { h.text(String.fromCodePoint(cp)); },
-    oncdata(start, end, offset) { if (xml) h.text(src.slice(start, end - offset)); },
-    oncomment() {},
-    ondeclaration() {},
-    onprocessinginstruction() {},
-    onend() { while (stack.length) pop(); },
-  });
-  tokenizer.write(src);
-  tokenizer.end();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Cell text
-
-const ALNUM = /[0-9A-Za-z]/;
-
-/**
- * The lines of one table cell as one cell text: joined directly where CJK text meets CJK text or
- * punctuation (结果 / 维持 → 结果维持), with a space where a digit or letter is on either side.
- */
-export function joinCellParts(parts: string[]): string {
-  let out = '';
-  for (const raw of parts) {
-    const p = raw.replace(/\s+/g, ' ').trim();
-    if (!p) continue;
-    if (out && (ALNUM.test(out[out.length - 1]) || ALNUM.test(p[0]))) out += ' ';
-    out += p;
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Encoding
 
-const COMMON_HAN = '的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工也能下过子说产种面而方后多定行学法所民得经十三之进着等部度家电力里如水化高自二理起小物现实加量都两体制机当使点从业本去把性好应开它合还因由其些然前外天政四日那社义事平形相全表间样与关各重新线内数正心反明看原又利比或但质气第向道命此变条只没结解问意建月公无系军很情者最立代想已通并提直题党程展五果料象员革位入常文总次品式活设及管特件长求老头基资边流路级少图山统接知较将组见计别手角期根论运农指几九区强放决西被干做必战先回则任取据处队南给色光门即保治北造百规热领七海口东导器压志世金增争济阶油思术极交受联什认六共权收证改清己美再采转更单风切打白教速花带安场身车例真务具万每目至达走积示议声报斗完类八离华名确才科张信马节话米整空元况今集温传土许步群广石记需段研界拉林律叫且究观越织装影算低持音众书布复容儿须际商非验连断深难近矿千周委素技备半办青省列习响约支般史感劳便团往历市克何除消构府称太准精值号率族维划选标写存候毛亲快效院查江型眼王按格养易置派层片始却专状育厂京识适属圆包火住调满县局照参红细引听该铁价严申请公开政府信息';
-const COMMON = new Set([...COMMON_HAN]);
-const TRAD_COMMON = new Set([...'的一是在不了有和人這中大為上個國我以要他時來用們生到作地於出就分對成會可主發年動同工也能下過子說產種面而方後多定行學法所民得經十三之進著等部度家電力裡如水化高自二理起小物現實加量都兩體制機當使點從業本去把性好應開它合還因由其些然前外天政四日那社義事平形相全表間樣與關各重新線內數正心反明看原又利比或但質氣第向道命此變條只沒結解問意建月公無系軍很情者最立代想已通並提直題黨程展五果料象員革位入常文總次品式活設及管特件長求老頭基資邊流路級少圖山統接知較將組見計別手角期根論運農指幾九區強放決西被幹做必戰先回則任取據處隊南給色光門即保治北造百規熱領七海口東導器壓志世金增爭濟階油思術極交受聯什認六共權收證改清己美再採轉更單風切打白教速花帶安場身車例真務具萬每目至達走積示議聲報鬥完類八離華名確才科張信馬節話米整空元況今集溫傳土許步群廣石記需段研界拉林律叫且究觀越織裝影算低持音眾書布復容兒須際商非驗連斷深難近礦千周委素技備半辦青省列習響約支般史感勞便團往歷市克何除消構府稱太準精值號率族維劃選標寫存候毛親快效院查江型眼王按格養易置派層片始卻專狀育廠京識適屬圓包火住調滿縣局照參紅細引聽該鐵價嚴申請公開政府信息']);
-
-function score(text: string, set: Set<string>): number {
-  let n = 0;
-  for (const ch of text) if (set.has(ch)) n++;
-  return n;
-}
-
-const GBK_FAMILY = /^(gb2312|gbk|gb18030|x-gbk|cp936|ms936|windows-936|euc-cn|csgb2312|chinese|iso-ir-58)$/;
-
-function normEncoding(label: string | undefined): string | undefined {
-  if (!label) return undefined;
-  const l = label.toLowerCase().replace(/^["']|["']$/g, '');
-  if (GBK_FAMILY.test(l)) return 'gb18030';
-  if (/^utf-?8$/.test(l)) return 'utf-8';
-  if (/^(big5|big5-hkscs|cn-big5|x-x-big5)$/.test(l)) return 'big5';
-  if (/^utf-?16(le)?$/.test(l)) return 'utf-16le';
-  if (/^utf-?16be$/.test(l)) return 'utf-16be';
-  return iconv.encodingExists(l) ? l : undefined;
-}
-
-/** The charset the page declares: <meta charset>, <meta http-equiv content="…charset=…">, <?xml encoding?> (also escaped, inside JSON). */
-function declaredCharset(head: string): string | undefined {
-  const meta = head.match(/(?:<|\\u003c|\\x3c)meta\b[^>]{0,400}?charset\s*=\s*\\?["']?\s*([\w.:-]+)/i);
-  if (meta) return meta[1];
-  return head.match(/<\?xml[^>]{0,200}encoding\s*=\s*["']([\w.:-]+)/i)?.[1];
-}
-
-function utf16Guess(buf: Buffer): 'utf-16le' | 'utf-16be' | null {
-  const n = Math.min(buf.length, 2000) & ~1;
-  if (n < 8) return null;
-  let even = 0, odd = 0;
-  for (let i = 0; i < n; i += 2) { if (buf[i] === 0) even++; if (buf[i + 1] === 0) odd++; }
-  if (odd > n / 2 * 0.3 && even < n / 2 * 0.05) return 'utf-16le';
-  if (even > n / 2 * 0.3 && odd < n / 2 * 0.05) return 'utf-16be';
-  return null;
-}
-
 /** Bytes → markup: BOM, then valid UTF-8, then the declared charset, then GB18030 or Big5 by content. */
 export function decodeMarkupBytes(bytes: Uint8Array): { html: string; encoding: string } {
-  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return { html: buf.subarray(3).toString('utf8'), encoding: 'utf-8' };
-  if (buf[0] === 0xff && buf[1] === 0xfe) return { html: iconv.decode(buf.subarray(2), 'utf-16le'), encoding: 'utf-16le' };
-  if (buf[0] === 0xfe && buf[1] === 0xff) return { html: iconv.decode(buf.subarray(2), 'utf-16be'), encoding: 'utf-16be' };
+  const buf = asBuffer(bytes);
+  const bom = byBom(buf);
+  if (bom) return { html: bom.text, encoding: bom.encoding };
   const u16 = utf16Guess(buf);
   if (u16) return { html: iconv.decode(buf, u16), encoding: u16 };
   const declared = normEncoding(declaredCharset(buf.subarray(0, 32_768).toString('latin1')));
   let ascii = true;
   for (let i = 0; i < buf.length; i++) if (buf[i] >= 0x80) { ascii = false; break; }
   if (ascii) return { html: buf.toString('latin1'), encoding: declared ?? 'utf-8' };
-  // GBK/Big5 Chinese is practically never valid UTF-8: valid UTF-8 wins over a wrong declaration
-  try {
-    return { html: new TextDecoder('utf-8', { fatal: true }).decode(buf), encoding: 'utf-8' };
-  } catch { /* not UTF-8 */ }
+  // valid UTF-8 wins over a wrong declaration
+  const utf8 = strictUtf8(buf);
+  if (utf8 !== null) return { html: utf8, encoding: 'utf-8' };
   if (declared && declared !== 'utf-8' && !declared.startsWith('utf-16')) return { html: iconv.decode(buf, declared), encoding: declared };
-  // undeclared (or declared UTF-8 but not): GB18030 unless Big5 reads as far more common text
-  const gb = iconv.decode(buf, 'gb18030');
-  const sample = buf.subarray(0, 200_000);
-  const big5 = iconv.decode(sample, 'big5');
-  if (score(big5, TRAD_COMMON) > 2 * score(iconv.decode(sample, 'gb18030'), COMMON) + 20) return { html: iconv.decode(buf, 'big5'), encoding: 'big5' };
-  return { html: gb, encoding: 'gb18030' };
+  // undeclared (or declared UTF-8 but not)
+  const { text, encoding } = gbOrBig5(buf);
+  return { html: text, encoding };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -414,13 +240,7 @@ interface El {
 
 const SKIP_TAGS = new Set(['script', 'style', 'noscript', 'iframe', 'frame', 'frameset', 'template', 'svg', 'math', 'canvas', 'object', 'embed', 'applet', 'select', 'option', 'optgroup', 'datalist', 'textarea', 'button', 'input', 'nav', 'aside', 'footer', 'head', 'map', 'audio', 'video', 'dialog']);
 const BLOCK = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'dl', 'dt', 'dd', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'section', 'article', 'main', 'header', 'footer', 'blockquote', 'pre', 'address', 'center', 'hr', 'form', 'fieldset', 'legend', 'figure', 'figcaption', 'caption', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'td', 'th', 'body', 'html', 'details', 'summary', 'root', 'title', 'marquee']);
-/**
- * class/id words of navigation, breadcrumbs, share bars, page footers, sidebars. Not "print":
- * CMSs name the printable article itself so (printContent); 【打印】【关闭】 go by their text.
- */
-const CRUFT_WORDS = new Set(['nav', 'navbar', 'navigation', 'menu', 'menubar', 'submenu', 'topmenu', 'mainnav', 'subnav', 'breadcrumb', 'breadcrumbs', 'crumb', 'crumbs', 'bread', 'location', 'dqwz', 'weizhi', 'share', 'bdshare', 'fenxiang', 'jiathis', 'social', 'footer', 'foot', 'copyright', 'banquan', 'sidebar', 'toolbar', 'related', 'xgwz', 'xglj', 'pagination', 'pager', 'search', 'searchbox', 'login', 'skip', 'qrcode', 'ewm', 'erweima', 'wza', 'accessibility']);
 const MAX_DEPTH = 2000;
-const LONG_CELL = 150;
 
 const cruftCache = new Map<string, boolean>();
 
@@ -432,7 +252,7 @@ function isCruft(attrs: Record<string, string>): boolean {
   const key = `${cls ?? ''} ${id ?? ''}`;
   let out = cruftCache.get(key);
   if (out === undefined) {
-    out = key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).some((w) => CRUFT_WORDS.has(w));
+    out = key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).some((w) => CRUFT_CLASS_WORDS.has(w));
     if (cruftCache.size > 10_000) cruftCache.clear();
     cruftCache.set(key, out);
   }
@@ -646,49 +466,19 @@ function cellLines(cell: El): string[] {
 }
 
 /**
- * One line per row on the expanded grid: "a | b | c |". A cell spanning rows gives its text in
- * its first row and "" below; a cell spanning columns gives its text once and "" after it. A row
- * with a prose cell (a note, a paragraph) is written as lines of text instead.
- */
-/**
  * Grid cells one table may expand to. A report's largest table has a few hundred; two million
  * empty cells from a 90 KB page of rowspan="10000" made 6 MB of text that every later stage
  * had to read (seconds), so the expansion stops far earlier.
  */
 const MAX_GRID = 100_000;
 
+/** A data table's captions, then its rows on the grid (grid.ts); spans past MAX_GRID grid cells are not expanded. */
 function renderTable(table: El, sink: Sink): void {
   sink.flush();
   const { rows, captions } = tableRows(table);
   for (const c of captions) for (const l of cellLines(c)) sink.line(l);
-  const grid: string[][] = rows.map(() => []);
-  const prose: boolean[] = rows.map((cells) => cells.some((c) => c.len > LONG_CELL));
-  let area = 0;
-  rows.forEach((cells, r) => {
-    let c = 0;
-    for (const cell of cells) {
-      while (grid[r][c] !== undefined) c++;
-      let rs = cell.rowspan === 0 ? rows.length - r : Math.min(cell.rowspan, rows.length - r);
-      let cs = cell.colspan;
-      // hostile spans: past MAX_GRID cells, spans are no longer expanded
-      if (area + rs * cs > MAX_GRID) rs = cs = 1;
-      area += rs * cs;
-      const text = prose[r] ? '' : joinCellParts(cellLines(cell));
-      for (let i = 0; i < rs; i++) for (let j = 0; j < cs; j++) grid[r + i][c + j] = i === 0 && j === 0 ? text : '';
-      c += cs;
-    }
-  });
-  rows.forEach((cells, r) => {
-    if (prose[r]) {
-      for (const cell of cells) for (const l of cellLines(cell)) sink.line(l);
-      return;
-    }
-    const row = grid[r];
-    if (!row.length) return;
-    const out: string[] = [];
-    for (let c = 0; c < row.length; c++) out.push(row[c] ?? '');
-    sink.line(`${out.join(' | ')} |`);
-  });
+  const grid: GridRow[] = rows.map((cells) => ({ cells: cells.map((cell) => ({ lines: cellLines(cell), colspan: cell.colspan, rowspan: cell.rowspan, len: cell.len })) }));
+  for (const l of gridLines(grid, { maxArea: MAX_GRID })) sink.line(l);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -701,8 +491,9 @@ const TRAD_RE = new RegExp(`[${Object.keys(TRAD).filter((k) => k.length === 1).j
 const simplify = (s: string) => s.replace(TRAD_RE, (c) => TRAD[c] ?? c);
 
 /** Text-only cruft: print/close links, breadcrumbs, share bars, font-size pickers. */
-const CRUFT_TOKEN = /【\s*(?:打印(?:本页|此页|文章)?|关闭(?:窗口|本页)?|返回(?:顶部)?|收藏(?:本页)?|保存|分享|字体|字号|纠错)[^】]{0,12}】|\[\s*(?:打印|关闭)(?:本页|窗口)?\s*\]/g;
-const CRUFT_LINE = /^(?:当前位置|您现在的位置|您当前的位置|您所在的位置|所在位置|现在位置)\s*[:：]|^(?:分享到|扫一扫|上一篇|下一篇|上一条|下一条|打印本页|关闭窗口|返回顶部|字号\s*[:：]|【?\s*字体\s*[:：]|浏览次数|访问次数|阅读次数|点击数)|^(?:打印|关闭|大|中|小|\s)+$/;
+// (a page's 【】 button may carry a few more characters: 【打印本页 】, 【字体：大 中 小】)
+const CRUFT_TOKEN = new RegExp(`【\\s*(?:${alternation(BUTTON_LABELS)})[^】]{0,12}】|\\[\\s*(?:${alternation(BUTTON_LABELS)})\\s*\\]`, 'g');
+const CRUFT_LINE = new RegExp(`^(?:${alternation(LOCATION_LABELS)})\\s*[:：]|^(?:${alternation(LINK_LINE_STARTS)}|字号\\s*[:：]|【?\\s*字体\\s*[:：]|${alternation(COUNTER_LABELS)})|^(?:打印|关闭|大|中|小|\\s)+$`);
 
 function cleanLines(lines: string[]): string[] {
   const out: string[] = [];

@@ -13,6 +13,7 @@
 //   6. cruft              pipe lines and runs, 【关闭窗口】, 字号:大 中 小, 点击数:12, page footers
 
 import { findMojibake, MAX_SEARCHES, t2s, TRADITIONAL } from './mojibake.js';
+import { alternation, BUTTON_LABELS, COUNTER_LABELS } from '../decode/cruft.js';
 
 import type { Repair } from '../types.js';
 export type { Repair };
@@ -131,9 +132,9 @@ function isSyllable(s: string): boolean {
 const CRUFT: RegExp[] = [
   /^[ \t]*\|[ \t|]*(?:\n|$)/gm, // a line of nothing but pipes (removed with its line end)
   /\|(?:[ \t]*\|){19,}/g, // 20 or more pipes
-  /【[ \t]*(?:关闭窗口|关闭本页|打印本页|打印此页|打印|关闭|返回顶部|收藏本页)[ \t]*】/g,
+  new RegExp(`【[ \\t]*(?:${alternation(BUTTON_LABELS)})[ \\t]*】`, 'g'),
   /(?:【[ \t]*)?(?:字号|字体)[ \t]*:?[ \t]*[[【(]?[ \t]*大[ \t]*[\]】)]?[ \t]*[[【(]?[ \t]*中[ \t]*[\]】)]?[ \t]*[[【(]?[ \t]*小[ \t]*[\]】)]?(?:[ \t]*】)?/g,
-  /(?<=^|[ \t|\]】])(?:点击数|点击量|点击次数|阅读次数|阅读数|浏览次数)[ \t]*:[ \t]*\d{0,9}[ \t]*次?(?=[ \t|【]|$)/gm,
+  new RegExp(`(?<=^|[ \\t|\\]】])(?:${alternation(COUNTER_LABELS)})[ \\t]*:[ \\t]*\\d{0,9}[ \\t]*次?(?=[ \\t|【]|$)`, 'gm'),
   /^[ \t]*[-—–][ \t]*\d{1,4}[ \t]*[-—–][ \t]*$/gm, // page footer: - 3 -
   /^[ \t]*第[ \t]*\d{1,4}[ \t]*页(?:[ \t]*[,/]?[ \t]*共[ \t]*\d{1,4}[ \t]*页)?[ \t]*$/gm, // page footer: 第 3 页 共 5 页
   // Markdown from PDF converters: a rule row (| --- | :---: |), a block's generic header

@@ -28,7 +28,7 @@ import { defaultParsePool, type UploadParsePool } from './parse-pool.js';
 import { InputError, type TemplateVersion } from '../types.js';
 import { TEMPLATES } from '../template/index.js';
 import { DEFAULT_WEB_DIR, loadAssets, type Asset } from './assets.js';
-import { templateLayout } from './layout.js';
+import { templateLayout } from '../layout/index.js';
 import { looksLikeReport, reportToCsv, reportToXlsx } from './export.js';
 import { HttpError } from './errors.js';
 import { corpusRoutes } from './corpus.js';

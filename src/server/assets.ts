@@ -26,7 +26,19 @@ const TYPES: Record<string, string> = {
 /** web/ of the package: dist/src/server/ → ../../../web. */
 export const DEFAULT_WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'web');
 
-/** Every regular file under `dir` with a known type, keyed by its URL path (`/pages/check.js`). */
+/**
+ * Compiled modules of the project the browser imports as they are, so that the page and the
+ * server share one implementation (how a cell is shown: src/layout/cells.ts). URL → file, beside
+ * this one in dist/src/. They import nothing but types.
+ */
+const SHARED_MODULES: Record<string, string> = {
+  '/shared/cells.js': resolve(dirname(fileURLToPath(import.meta.url)), '..', 'layout', 'cells.js'),
+};
+
+/**
+ * Every regular file under `dir` with a known type, keyed by its URL path (`/pages/check.js`),
+ * and the shared modules (their source-map comment dropped: the maps are not served).
+ */
 export function loadAssets(dir: string = DEFAULT_WEB_DIR): Map<string, Asset> {
   const out = new Map<string, Asset>();
   const walk = (abs: string, url: string, depth: number) => {
@@ -45,5 +57,9 @@ export function loadAssets(dir: string = DEFAULT_WEB_DIR): Map<string, Asset> {
     }
   };
   walk(dir, '/', 0);
+  for (const [url, path] of Object.entries(SHARED_MODULES)) {
+    const text = readFileSync(path, 'utf8').replace(/\n\/\/# sourceMappingURL=.*\s*$/, '\n');
+    out.set(url, { body: new TextEncoder().encode(text), type: TYPES['.js'] });
+  }
   return out;
 }

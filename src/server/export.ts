@@ -1,20 +1,10 @@
 // Exports of a parsed report: CSV in long form (table,row,column,value,status,candidates) and an
-// XLSX workbook with the tables in the template's layout (src/server/layout.ts), the metadata and
+// XLSX workbook with the tables in the template's layout (src/layout/), the metadata and
 // the findings. Only cells the template defines are written, whatever else a posted report holds.
 
 import ExcelJS from 'exceljs';
 import type { Cell, CellStatus, Report, TemplateVersion } from '../types.js';
-import { cellPaths, templateLayout, type LayoutCell } from './layout.js';
-
-const STATUSES: CellStatus[] = ['read', 'blank', 'inferred', 'ambiguous', 'missing'];
-
-export const STATUS_LABEL: Record<CellStatus, string> = {
-  read: '原文读取 read',
-  blank: '空白，按 0 计 blank',
-  inferred: '按勾稽关系推算 inferred',
-  ambiguous: '存疑，有多个候选值 ambiguous',
-  missing: '原文缺失 missing',
-};
+import { cellPaths, formatCell, isStatus, placeGrid, STATUS, templateLayout } from '../layout/index.js';
 
 const SEVERITY_LABEL = { error: '错误 error', warning: '警告 warning', info: '提示 info' } as const;
 
@@ -27,12 +17,12 @@ export function templateOf(report: Report): TemplateVersion | null {
 export function cellAt(report: Report, table: string, row: string, column: string): Cell | undefined {
   const t = (report.tables as Record<string, Report['tables']['active']>)[table];
   const cell = t?.[row]?.[column];
-  if (!cell || typeof cell !== 'object' || !STATUSES.includes(cell.status)) return undefined;
+  if (!cell || typeof cell !== 'object' || !isStatus(cell.status)) return undefined;
   return cell;
 }
 
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-const candidatesOf = (cell: Cell): number[] => (Array.isArray(cell.candidates) ? cell.candidates.map(num).filter((v): v is number => v !== null) : []);
+const candidatesOf = (cell: Cell): number[] => formatCell(cell).candidates;
 
 /** CSV, long form, one line per template cell present in the report (RFC 4180, CRLF). */
 export function reportToCsv(report: Report): string {
@@ -52,33 +42,15 @@ export function reportToCsv(report: Report): string {
 /** Cell → what the sheet shows: a number when the value is known, else a marked text. */
 function shown(cell: Cell | undefined): string | number {
   if (!cell) return '';
-  const value = num(cell.value);
-  if (cell.status === 'ambiguous') return `?${candidatesOf(cell).slice(0, 4).join('/')}`;
-  if (cell.status === 'missing' || value === null) return '缺';
-  return value;
+  const look = formatCell(cell, { maxCandidates: 4 });
+  if (look.status === 'ambiguous') return look.text;
+  return look.status === 'missing' || look.value === null ? '缺' : look.value;
 }
 
 const FILL: Partial<Record<CellStatus, string>> = { inferred: 'FFDDEFFB', ambiguous: 'FFFFE9A8', missing: 'FFFBD5D5' };
 const FONT: Partial<Record<CellStatus, string>> = { blank: 'FF8A8A8A', missing: 'FFB42318' };
 const thin = { style: 'thin' as const, color: { argb: 'FF9AA3AE' } };
 const BORDER = { top: thin, left: thin, bottom: thin, right: thin };
-
-/** Positions of the layout cells in a grid with merged cells (row and column, 0-based). */
-export function placeGrid(rows: LayoutCell[][]): { r: number; c: number; cell: LayoutCell }[] {
-  const taken = new Set<string>();
-  const out: { r: number; c: number; cell: LayoutCell }[] = [];
-  rows.forEach((line, r) => {
-    let c = 0;
-    for (const cell of line) {
-      while (taken.has(`${r},${c}`)) c++;
-      const rs = cell.rowspan ?? 1, cs = cell.colspan ?? 1;
-      for (let i = 0; i < rs; i++) for (let j = 0; j < cs; j++) taken.add(`${r + i},${c + j}`);
-      out.push({ r, c, cell });
-      c += cs;
-    }
-  });
-  return out;
-}
 
 /** Sheet names: at most 31 characters, none of []:*?/\ . */
 const sheetName = (s: string) => s.replace(/[[\]:*?/\\]/g, ' ').slice(0, 31);
@@ -140,7 +112,7 @@ export async function reportToXlsx(report: Report): Promise<Buffer> {
         if (v) {
           if (FILL[v.status]) x.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: FILL[v.status]! } };
           if (FONT[v.status]) x.font = { color: { argb: FONT[v.status]! } };
-          if (v.status !== 'read') x.note = STATUS_LABEL[v.status] + (v.status === 'ambiguous' ? `：${candidatesOf(v).join(' / ')}` : '');
+          if (v.status !== 'read') x.note = `${STATUS[v.status].long} ${STATUS[v.status].en}` + (v.status === 'ambiguous' ? `：${candidatesOf(v).join(' / ')}` : '');
         }
         if (cell.money && typeof x.value === 'number') x.numFmt = '0.######';
       }

@@ -13,7 +13,8 @@
 import { evaluate, holds, TEMPLATE_VERSIONS, TEMPLATES, type TableKey } from '../template/index.js';
 import type { Severity, TemplateVersion } from '../types.js';
 import { StoreError, type Db } from './db.js';
-import { filterSql, layoutRows, type LayoutCell, type ReportFilter } from './export.js';
+import { filterSql, type ReportFilter } from './export.js';
+import { layoutRows, type SheetValue } from '../layout/index.js';
 import { DECIDED_SQL, normaliseName } from './model.js';
 
 export interface AggregateRule {
@@ -131,7 +132,7 @@ export async function aggregate(db: Db, f: AggregateFilter): Promise<Aggregate[]
 /** An aggregate as text: the template's tables with the sums (`+n?` where n reports leave the cell undecided), then the rules. */
 export function renderAggregate(a: Aggregate, title = ''): string {
   const lines: string[] = [`${title}${a.year}年合计 / sums for ${a.year} — 模板 template ${a.template}：${a.reports} 份报告 reports，${a.bodies} 个机关 bodies`];
-  const value = (p: string): LayoutCell => (p in a.sums ? (a.undecided[p] ? `${a.sums[p]}(+${a.undecided[p]}?)` : a.sums[p]) : null);
+  const value = (p: string): SheetValue => (p in a.sums ? (a.undecided[p] ? `${a.sums[p]}(+${a.undecided[p]}?)` : a.sums[p]) : null);
   const present = (tk: TableKey) => Object.keys(a.sums).some((p) => p.startsWith(`${tk}.`) && (a.undecided[p] ?? 0) < a.reports);
   for (const row of layoutRows(a.template, value, present)) lines.push(row.map((c) => (c === null ? '' : String(c))).join('\t'));
   const holds = a.rules.filter((r) => r.status === 'holds').length;

@@ -1,14 +1,14 @@
 // Queries and exports of the stored corpus. CSV and JSON Lines, wide (one row per report, one
 // column per cell path) or long (one row per cell), written in chunks of reports; XLSX with a
-// summary sheet and one sheet per report in the template's own layout (labels from TEMPLATES).
+// summary sheet and one sheet per report in the template's own layout (src/layout/lines.ts).
 
 import { createWriteStream } from 'node:fs';
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import { columnsOf, TEMPLATES, type TableKey } from '../template/index.js';
-import type { TemplateVersion } from '../types.js';
+import type { TableKey } from '../template/index.js';
+import { formatCell, layoutRows, type SheetValue } from '../layout/index.js';
 import type { Db } from './db.js';
-import { cellPaths, normaliseName, STATUS_NAME, TABLES } from './model.js';
+import { cellPaths, normaliseName, STATUS_NAME } from './model.js';
 
 export interface ReportFilter {
   /** Part of the body's name. */
@@ -231,49 +231,11 @@ export async function exportText(db: Db, f: ReportFilter, format: 'csv' | 'jsonl
 
 // ---------------------------------------------------------------- the template's layout
 
-export type LayoutCell = string | number | null;
-
-/**
- * A report's three tables laid out like the template: heading, column labels, row labels with
- * their numbering, one value per column. `value(path)` gives what to show for a cell.
- */
-export function layoutRows(version: TemplateVersion, value: (path: string) => LayoutCell, present: (table: TableKey) => boolean = () => true): LayoutCell[][] {
-  const out: LayoutCell[][] = [];
-  const t = TEMPLATES[version];
-  for (const tk of TABLES) {
-    const table = t.tables[tk];
-    out.push([`${table.headingNumber}、${table.heading}`]);
-    if (!present(tk)) {
-      out.push(['（报告中没有此表 / table absent）']);
-      out.push([]);
-      continue;
-    }
-    if (table.note) out.push([table.note]);
-    let header = '';
-    for (const row of table.rows) {
-      const cols = columnsOf(table, row);
-      if (!row.group) {
-        const h = [table.labelHeader ?? '', ...cols.map((c) => (c.parent && c.parent !== table.groupHeaders?.[0] ? `${c.parent}·${c.label}` : c.label))];
-        if (h.join('|') !== header) {
-          header = h.join('|');
-          out.push(h);
-        }
-      }
-      const parent = tk === 'review_litigation' && row.parent ? `${row.parent}·` : '';
-      const label = `${row.numbering ?? ''}${parent}${row.label}`;
-      if (row.group) out.push([label]);
-      else out.push([label, ...cols.map((c) => value(`${tk}.${row.key}.${c.key}`))]);
-    }
-    out.push([]);
-  }
-  return out;
-}
-
 /** How a stored cell shows in a sheet: its number, `?a/b` for ambiguous candidates, empty when missing. */
-export function displayCell(c: StoredCell | undefined): LayoutCell {
-  if (!c) return null;
-  if (isDecided(c)) return c.value;
-  if (c.status === 'ambiguous') return c.candidates?.length ? `?${c.candidates.join('/')}` : '?';
+export function displayCell(c: StoredCell | undefined): SheetValue {
+  const look = formatCell(c);
+  if (look.decided) return look.value;
+  if (look.status === 'ambiguous') return look.text;
   return null;
 }
 

@@ -7,5 +7,5 @@ export { PARSER_VERSION, parserVersion, compareVersions } from './version.js';
 export { bodyOf, cellCount, cellPaths, normaliseName, prepareReport, regionParts, levelOfName } from './model.js';
 export { collectPaths, enqueue, ingest, ingestQueue, claimPaths, storeReport, statEntry, type FileEntry, type IngestOptions, type IngestProgress, type IngestSummary } from './ingest.js';
 export { checkCorpus, type CorpusFinding } from './checks.js';
-export { bodyTimeline, cellsOf, exportText, exportXlsx, layoutRows, reportsWithErrors, selectReports, type ReportFilter, type ReportRow } from './export.js';
+export { bodyTimeline, cellsOf, exportText, exportXlsx, reportsWithErrors, selectReports, type ReportFilter, type ReportRow } from './export.js';
 export { aggregate, renderAggregate, type Aggregate, type AggregateFilter } from './aggregate.js';

@@ -2,23 +2,19 @@
 // each data cell showing its value and status. Cells are buttons: `onCell(path)` on click.
 
 import { h } from '../lib/dom.js';
-import { STATUS, cellOf, pathText } from '../lib/report.js';
+import { STATUS, cellOf, formatCell, pathText } from '../lib/report.js';
 
 const fmt = (v) => (typeof v === 'number' && Number.isFinite(v) ? String(v) : '');
 
 function cellContent(cell) {
-  if (!cell) return [h('span', { className: 'v' }, '·')];
-  switch (cell.status) {
-    case 'read': return [h('span', { className: 'v' }, fmt(cell.value))];
-    case 'blank': return [h('span', { className: 'v' }, fmt(cell.value) || '0')];
-    case 'inferred': return [h('span', { className: 'v' }, fmt(cell.value)), h('span', { className: 'mark', 'aria-hidden': 'true' }, '推')];
+  const look = formatCell(cell, { maxCandidates: 3 });
+  switch (look.status) {
+    case 'inferred': return [h('span', { className: 'v' }, look.text), h('span', { className: 'mark', 'aria-hidden': 'true' }, '推')];
     case 'ambiguous': {
-      const c = Array.isArray(cell.candidates) ? cell.candidates.filter((x) => typeof x === 'number') : [];
-      const shown = c.slice(0, 3).join(' / ') + (c.length > 3 ? ' …' : '');
+      const shown = look.shown.join(' / ') + (look.candidates.length > look.shown.length ? ' …' : '');
       return [h('span', { className: 'v' }, '?'), h('span', { className: 'cands' }, shown || '无候选')];
     }
-    case 'missing': return [h('span', { className: 'v' }, '缺')];
-    default: return [h('span', { className: 'v' }, fmt(cell.value) || '·')];
+    default: return [h('span', { className: 'v' }, look.text)];
   }
 }
 
@@ -61,7 +57,7 @@ export function renderTables(tmpl, report, { onCell }) {
             className: `cell st-${status in STATUS ? status : 'none'}${c.total ? ' total' : ''}`,
             dataset: { cell: c.cell, status },
             tabIndex: 0, role: 'button', title: cellTitle(tmpl, c.cell, cell),
-            'aria-label': `${pathText(tmpl, c.cell)}：${cell?.status === 'ambiguous' ? '存疑' : fmt(cell?.value) || (STATUS[status]?.zh ?? '无')}`,
+            'aria-label': `${pathText(tmpl, c.cell)}：${cell?.status === 'ambiguous' ? STATUS.ambiguous.zh : fmt(cell?.value) || (STATUS[status]?.zh ?? '无')}`,
             on: {
               click: () => onCell(c.cell),
               keydown: (e) => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); onCell(c.cell); } },

@@ -1,13 +1,9 @@
 // Reading a report JSON (gongkai/report@1) for display: statuses, labels of cell paths from the
 // template data, counts, and where in the text a cell without a span probably sits.
 
-export const STATUS = {
-  read: { zh: '原文读取', en: 'read', hint: '数值照原文读取' },
-  blank: { zh: '空白', en: 'blank', hint: '原文此格为空、“/”、“-”、“—”或“无”，按 0 计' },
-  inferred: { zh: '推算', en: 'inferred', hint: '原文不可读或该空的合计不应为 0，按表格勾稽关系推算' },
-  ambiguous: { zh: '存疑', en: 'ambiguous', hint: '原文允许多个数值（数字连写或缺少分隔），列出候选值' },
-  missing: { zh: '缺失', en: 'missing', hint: '原文中没有这个数' },
-};
+// Statuses and how a cell reads: the server's own module (src/layout/cells.ts), served as is.
+export { STATUS, displayText, formatCell } from '../shared/cells.js';
+import { displayText } from '../shared/cells.js';
 
 export const SEVERITY = {
   error: { zh: '错误', en: 'error', rank: 0 },
@@ -16,11 +12,6 @@ export const SEVERITY = {
 };
 
 export const TABLE_KEYS = ['active', 'requests', 'review_litigation'];
-
-/** The template prints CJK punctuation; the template data keeps ASCII brackets. */
-export function displayText(s) {
-  return String(s ?? '').replace(/\(/g, '（').replace(/\)/g, '）').replace(/,/g, '，').replace(/:/g, '：').replace(/;/g, '；');
-}
 
 export function isVersion(t) {
   return t === '2019' || t === '2021';

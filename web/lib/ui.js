@@ -2,7 +2,7 @@
 // a pager, problem badges, form fields. All text goes in as text nodes (lib/dom.js).
 
 import { h, clear, splitMessage } from './dom.js';
-import { qs } from './api.js';
+import { get, qs } from './api.js';
 
 export function pageHead(zh, en, ...extra) {
   return h('header', { className: 'page-head' }, h('h1', {}, zh, ' ', h('span', { className: 'en' }, en)), ...extra);
@@ -69,6 +69,23 @@ export function select(name, value, options, any = '全部') {
   const el = h('select', { name }, h('option', { value: '' }, any), options.map(([v, label]) => h('option', { value: String(v) }, label)));
   el.value = value ?? '';
   return el;
+}
+
+/**
+ * A search page's filter form: its controls drawn once the corpus facets (years, levels,
+ * templates) are known — without them when they cannot be had —, and a submit that navigates to
+ * `path` with the form's values in the query (so a search can be bookmarked).
+ */
+export function filterForm({ path, navigate, role, controls }) {
+  const form = h('form', { className: 'filters panel', ...(role ? { role } : {}) });
+  get('/api/corpus').then((f) => f, () => null).then((facets) => {
+    form.append(...controls(facets));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      navigate(`${path}${qs(formValues(form))}`);
+    });
+  });
+  return form;
 }
 
 /** The form's non-empty values (checkboxes as 1). */

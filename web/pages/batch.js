@@ -4,28 +4,23 @@
 
 import { h } from '../lib/dom.js';
 import * as api from '../lib/api.js';
-import { currentParams, displayLabel, field, formValues, input, pageHead, problemBadges, select, show } from '../lib/ui.js';
+import { currentParams, displayLabel, field, filterForm, input, pageHead, problemBadges, select, show } from '../lib/ui.js';
 
 export default {
   title: '批量对比',
   mount(container, { navigate }) {
     const params = currentParams();
-    const form = h('form', { className: 'filters panel' });
-    const out = h('div', { className: 'batch' });
-    container.append(pageHead('批量对比', 'Year on year', h('p', { className: 'lead' }, '一个地区内所有机关：本年度报告与上一年度报告逐格对比，按变化大小排序。')), form, out);
-    api.get('/api/corpus').then((f) => drawForm(f)).catch(() => drawForm(null));
-    function drawForm(f) {
-      form.append(
+    const form = filterForm({
+      path: '/batch', navigate,
+      controls: (f) => [
         field('上级地区', input('parent', params.parent, '如：淮安市、示例市')),
         field('所在地区', input('region', params.region, '如：洪泽区')),
         field('机关名称', input('body', params.body, '可选')),
         field('年度', select('year', params.year, (f?.years ?? []).slice().reverse().map((y) => [y.year, `${y.year} 与 ${y.year - 1}`]), '最新年度')),
-        h('div', { className: 'actions' }, h('button', { type: 'submit', className: 'button primary' }, '对比')));
-      form.addEventListener('submit', (e) => {
-        e.preventDefault();
-        navigate(`/batch${api.qs(formValues(form))}`);
-      });
-    }
+        h('div', { className: 'actions' }, h('button', { type: 'submit', className: 'button primary' }, '对比'))],
+    });
+    const out = h('div', { className: 'batch' });
+    container.append(pageHead('批量对比', 'Year on year', h('p', { className: 'lead' }, '一个地区内所有机关：本年度报告与上一年度报告逐格对比，按变化大小排序。')), form, out);
     show(out, '对比', () => api.get('/api/compare/pairs', params), (data) => {
       const note = h('p', { className: 'muted small' }, `${data.year} 年与 ${data.previous} 年都有报告的机关 ${data.pairs.length} 个；只有 ${data.previous} 年的 ${data.only_previous} 个，只有 ${data.year} 年的 ${data.only_current} 个。`);
       if (!data.pairs.length) {

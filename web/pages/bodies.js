@@ -3,29 +3,23 @@
 
 import { h } from '../lib/dom.js';
 import * as api from '../lib/api.js';
-import { currentParams, field, formValues, input, pageHead, pager, select, show } from '../lib/ui.js';
+import { currentParams, field, filterForm, input, pageHead, pager, select, show } from '../lib/ui.js';
 
 export default {
   title: '机关',
   mount(container, { navigate }) {
     const params = currentParams();
-    const form = h('form', { className: 'filters panel', role: 'search' });
-    const results = h('div', { className: 'results' });
-    container.append(pageHead('机关', 'Bodies', h('p', { className: 'lead' }, '查找发布报告的机关，查看它历年的报告、统计图和跨年度问题。')), form, results);
-
-    api.get('/api/corpus').then((f) => drawForm(f)).catch(() => drawForm(null));
-    function drawForm(f) {
-      form.append(
+    const form = filterForm({
+      path: '/bodies', navigate, role: 'search',
+      controls: (f) => [
         field('机关名称', input('q', params.q, '如：人民政府、教育局、街道')),
         field('所在地区', input('region', params.region, '如：洪泽区')),
         field('上级地区', input('parent', params.parent, '如：淮安市')),
         field('层级', select('level', params.level, (f?.levels ?? []).map((l) => [l.level, `${l.level}（${l.bodies}）`]))),
-        h('div', { className: 'actions' }, h('button', { type: 'submit', className: 'button primary' }, '查找'), h('a', { href: '/bodies', className: 'button' }, '清除')));
-      form.addEventListener('submit', (e) => {
-        e.preventDefault();
-        navigate(`/bodies${api.qs(formValues(form))}`);
-      });
-    }
+        h('div', { className: 'actions' }, h('button', { type: 'submit', className: 'button primary' }, '查找'), h('a', { href: '/bodies', className: 'button' }, '清除'))],
+    });
+    const results = h('div', { className: 'results' });
+    container.append(pageHead('机关', 'Bodies', h('p', { className: 'lead' }, '查找发布报告的机关，查看它历年的报告、统计图和跨年度问题。')), form, results);
 
     show(results, '机关', () => api.get('/api/bodies', params), (data) => {
       if (!data.items.length) {

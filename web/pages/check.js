@@ -4,7 +4,7 @@
 
 import { h, clear, splitMessage, saveBlob } from '../lib/dom.js';
 import * as api from '../lib/api.js';
-import { SEVERITY, STATUS, baseName, cellOf, isVersion, pathText, spanForCell, validSpan } from '../lib/report.js';
+import { SEVERITY, STATUS, baseName, cellOf, formatCell, isVersion, pathText, spanForCell, validSpan } from '../lib/report.js';
 import { renderTables } from '../components/tables.js';
 import { renderFindings, renderSummary } from '../components/findings.js';
 import { createSourcePane } from '../components/source.js';
@@ -304,7 +304,7 @@ function cellInspector(report, tmpl, path, marks, selectFinding) {
   }
   const st = STATUS[cell.status];
   out.push(h('p', { className: 'insp-value' },
-    h('span', { className: `lg st-${cell.status}` }, cell.status === 'ambiguous' ? '?' : cell.status === 'missing' ? '缺' : String(cell.value ?? '')),
+    h('span', { className: `lg st-${cell.status}` }, formatCell(cell, { maxCandidates: 0 }).text),
     h('span', { className: 'insp-status' }, st ? `${st.zh}（${st.en}）` : String(cell.status)),
     cell.unit ? h('span', { className: 'muted small' }, `原文单位：${cell.unit}`) : null));
   if (st) out.push(h('p', { className: 'muted small' }, st.hint));

@@ -4,7 +4,7 @@
 
 import { h, splitMessage } from '../lib/dom.js';
 import * as api from '../lib/api.js';
-import { SEVERITY, STATUS } from '../lib/report.js';
+import { SEVERITY, STATUS, formatCell } from '../lib/report.js';
 import { currentParams, displayLabel, field, formValues, input, pageHead, problemBadges, show } from '../lib/ui.js';
 
 const KIND = {
@@ -43,8 +43,9 @@ function sideHead(label, r) {
 function value(side) {
   if (!side) return h('span', { className: 'muted' }, '（无此格）');
   if (side.status === 'absent') return h('span', { className: 'st-missing' }, '表缺');
-  if (side.status === 'ambiguous') return h('span', { className: 'st-ambiguous' }, `? ${(side.candidates ?? []).join(' / ')}`);
-  if (side.status === 'missing') return h('span', { className: 'st-missing' }, '缺');
+  const look = formatCell(side);
+  if (look.status === 'ambiguous') return h('span', { className: 'st-ambiguous' }, `? ${look.candidates.join(' / ')}`);
+  if (look.status === 'missing') return h('span', { className: 'st-missing' }, look.text);
   return h('span', { className: `st-${side.status}` }, String(side.value));
 }
 

@@ -5,7 +5,7 @@
 
 import { h } from '../lib/dom.js';
 import * as api from '../lib/api.js';
-import { currentParams, field, formValues, input, pageHead, pager, problemBadges, select, show } from '../lib/ui.js';
+import { currentParams, field, filterForm, input, pageHead, pager, problemBadges, select, show } from '../lib/ui.js';
 
 const TEMPLATE_NAMES = { 2019: '2019 版', 2021: '2021 版', pre2019: '2019 年以前', unknown: '未识别' };
 
@@ -13,31 +13,26 @@ export default {
   title: '报告库',
   mount(container, { navigate }) {
     const params = currentParams();
-    const form = h('form', { className: 'filters panel', role: 'search' });
+    const form = filterForm({
+      path: '/corpus', navigate, role: 'search',
+      controls: (f) => {
+        const years = (f?.years ?? []).slice().reverse().map((y) => [y.year, `${y.year} 年（${y.reports}）`]);
+        const levels = (f?.levels ?? []).map((l) => [l.level, `${l.level}（${l.bodies}）`]);
+        const templates = (f?.templates ?? []).map((t) => [t.template, `${TEMPLATE_NAMES[t.template] ?? t.template}（${t.reports}）`]);
+        const errors = h('input', { type: 'checkbox', name: 'has_errors', checked: params.has_errors === '1' });
+        return [
+          field('机关名称', input('body', params.body, '如：教育局、街道')),
+          field('所在地区', input('region', params.region, '如：番禺区 或 440113')),
+          field('上级地区', input('parent', params.parent, '如：广州市、淮安市')),
+          field('层级', select('level', params.level, levels)),
+          field('年度', select('year', params.year, years)),
+          field('模板', select('template', params.template, templates)),
+          h('label', { className: 'field check' }, errors, h('span', {}, '只看有错误的')),
+          h('div', { className: 'actions' }, h('button', { type: 'submit', className: 'button primary' }, '查找'), h('a', { href: '/corpus', className: 'button' }, '清除'))];
+      },
+    });
     const results = h('div', { className: 'results' });
     container.append(pageHead('报告库', 'Reports', h('p', { className: 'lead' }, '按机关名称（含部门、街道）、地区、上级地区（市、区县）、层级、年度、模板和是否有错误查找已入库的报告。')), form, results);
-
-    api.get('/api/corpus').then((facets) => drawForm(facets)).catch(() => drawForm(null));
-
-    function drawForm(f) {
-      const years = (f?.years ?? []).slice().reverse().map((y) => [y.year, `${y.year} 年（${y.reports}）`]);
-      const levels = (f?.levels ?? []).map((l) => [l.level, `${l.level}（${l.bodies}）`]);
-      const templates = (f?.templates ?? []).map((t) => [t.template, `${TEMPLATE_NAMES[t.template] ?? t.template}（${t.reports}）`]);
-      const errors = h('input', { type: 'checkbox', name: 'has_errors', checked: params.has_errors === '1' });
-      form.append(
-        field('机关名称', input('body', params.body, '如：教育局、街道')),
-        field('所在地区', input('region', params.region, '如：番禺区 或 440113')),
-        field('上级地区', input('parent', params.parent, '如：广州市、淮安市')),
-        field('层级', select('level', params.level, levels)),
-        field('年度', select('year', params.year, years)),
-        field('模板', select('template', params.template, templates)),
-        h('label', { className: 'field check' }, errors, h('span', {}, '只看有错误的')),
-        h('div', { className: 'actions' }, h('button', { type: 'submit', className: 'button primary' }, '查找'), h('a', { href: '/corpus', className: 'button' }, '清除')));
-      form.addEventListener('submit', (e) => {
-        e.preventDefault();
-        navigate(`/corpus${api.qs(formValues(form))}`);
-      });
-    }
 
     const query = { ...params };
     show(results, '报告', () => api.get('/api/reports', query), (data) => drawResults(data));

@@ -1,13 +1,16 @@
 // The template's tables as display grids, computed from the template data (src/template/): header
 // rows with merged cells, label columns with nested groups, and data cells that name the report
 // cell they show. The web page and the XLSX export both draw from this one description, so
-// neither spells a label. The layout follows the official 2021 template document (table 二:
+// neither spells a label; rows come in the order and nesting of the one walk (outline.ts). The
+// layout follows the official 2021 template document (table 二:
 // stacked sub-tables under 第二十条 captions; table 三: a 3-row header under 申请人情况 and a
 // 3-column label block with the vertical 三、本年度办理结果 group; table 四: one row of numbers
 // under 行政复议 / 行政诉讼 › 未经复议直接起诉 / 复议后起诉).
 
 import type { TemplateVersion } from '../types.js';
 import { columnsOf, TEMPLATES, type ColumnDef, type RowDef, type TableDef, type TableKey, type TemplateDef } from '../template/index.js';
+import { displayText } from './cells.js';
+import { tableOutline, type OutlineEntry } from './outline.js';
 
 export type LayoutKind = 'corner' | 'head' | 'caption' | 'label' | 'group' | 'data';
 
@@ -52,11 +55,6 @@ export interface TemplateLayout {
   tables: TableLayout[];
 }
 
-/** The template prints CJK punctuation; the template data keeps ASCII brackets. */
-export function displayText(s: string): string {
-  return s.replace(/\(/g, '（').replace(/\)/g, '）').replace(/,/g, '，').replace(/:/g, '：').replace(/;/g, '；');
-}
-
 export function templateLayout(version: TemplateVersion): TemplateLayout {
   const def = TEMPLATES[version];
   return {
@@ -90,29 +88,21 @@ function spans(n: number, width: number): number[] {
 function captionedGrid(table: TableDef): Pick<TableLayout, 'columns' | 'headerRows' | 'rows'> {
   const width = Math.max(1, ...table.rows.map((r) => columnsOf(table, r).length));
   const rows: LayoutCell[][] = [];
-  let caption: string | undefined;
-  let signature = '';
-  for (const row of table.rows) {
-    if (row.group) continue;
-    const cols = columnsOf(table, row);
-    const sig = cols.map((c) => c.key).join(',');
-    const colSpans = spans(cols.length, width);
-    if (row.caption !== caption) {
-      caption = row.caption;
-      signature = '';
-      if (caption) rows.push([{ kind: 'caption', text: displayText(caption), colspan: width + 1 }]);
-    }
-    if (sig !== signature) {
-      signature = sig;
+  for (const entry of tableOutline(table)) {
+    if (entry.kind === 'caption') rows.push([{ kind: 'caption', text: displayText(entry.text), colspan: width + 1 }]);
+    else if (entry.kind === 'header') {
+      const colSpans = spans(entry.columns.length, width);
       rows.push([
         { kind: 'head', text: displayText(table.labelHeader ?? '') },
-        ...cols.map((c, i) => ({ kind: 'head' as const, text: displayText(c.label), column: c.key, ...(colSpans[i] > 1 ? { colspan: colSpans[i] } : {}) })),
+        ...entry.columns.map((c, i) => ({ kind: 'head' as const, text: displayText(c.label), column: c.key, ...(colSpans[i] > 1 ? { colspan: colSpans[i] } : {}) })),
+      ]);
+    } else if (entry.kind === 'row') {
+      const colSpans = spans(entry.columns.length, width);
+      rows.push([
+        { kind: 'label', text: displayText(entry.row.label), row: entry.row.key, depth: 0 },
+        ...entry.columns.map((c, i) => dataCell(table, entry.row, c, colSpans[i])),
       ]);
     }
-    rows.push([
-      { kind: 'label', text: displayText(row.label), row: row.key, depth: 0 },
-      ...cols.map((c, i) => dataCell(table, row, c, colSpans[i])),
-    ]);
   }
   return { columns: width + 1, headerRows: 0, rows };
 }
@@ -182,24 +172,17 @@ function cornerNote(_def: TemplateDef, table: TableDef): string {
 
 /** Table 三: a header over the columns, then rows with their numbering in nested label columns. */
 function nestedGrid(def: TemplateDef, table: TableDef): Pick<TableLayout, 'columns' | 'headerRows' | 'rows'> {
-  const byKey = new Map(table.rows.map((r) => [r.key, r] as const));
-  const ancestors = (r: RowDef): RowDef[] => {
-    const out: RowDef[] = [];
-    for (let p = r.parent ? byKey.get(r.parent) : undefined; p; p = p.parent ? byKey.get(p.parent) : undefined) out.unshift(p);
-    return out;
-  };
-  const data = table.rows.filter((r) => !r.group);
-  const labelCols = Math.max(1, ...data.map((r) => ancestors(r).length + 1));
-  const descendants = (g: RowDef) => data.filter((r) => ancestors(r).includes(g)).length;
+  const data = tableOutline(table).filter((e): e is Extract<OutlineEntry, { kind: 'row' }> => e.kind === 'row');
+  const labelCols = Math.max(1, ...data.map((e) => e.ancestors.length + 1));
+  const descendants = (g: RowDef) => data.filter((e) => e.ancestors.includes(g)).length;
 
   const header = headerGrid(columnLeaves(table.columns));
   header[0].unshift({ kind: 'corner', text: cornerNote(def, table), ...(labelCols > 1 ? { colspan: labelCols } : {}), ...(header.length > 1 ? { rowspan: header.length } : {}) });
 
   const rows: LayoutCell[][] = [...header];
   const opened = new Set<string>();
-  for (const row of data) {
+  for (const { row, ancestors: chain } of data) {
     const line: LayoutCell[] = [];
-    const chain = ancestors(row);
     chain.forEach((g, level) => {
       if (opened.has(g.key)) return;
       opened.add(g.key);
@@ -243,5 +226,22 @@ export function cellPaths(version: TemplateVersion): { table: TableKey; row: str
   for (const t of templateLayout(version).tables) {
     for (const line of t.rows) for (const c of line) if (c.kind === 'data' && c.cell) out.push({ table: t.key, row: c.row!, column: c.column!, path: c.cell });
   }
+  return out;
+}
+
+/** Positions of the layout cells in a grid with merged cells (row and column, 0-based). */
+export function placeGrid(rows: LayoutCell[][]): { r: number; c: number; cell: LayoutCell }[] {
+  const taken = new Set<string>();
+  const out: { r: number; c: number; cell: LayoutCell }[] = [];
+  rows.forEach((line, r) => {
+    let c = 0;
+    for (const cell of line) {
+      while (taken.has(`${r},${c}`)) c++;
+      const rs = cell.rowspan ?? 1, cs = cell.colspan ?? 1;
+      for (let i = 0; i < rs; i++) for (let j = 0; j < cs; j++) taken.add(`${r + i},${c + j}`);
+      out.push({ r, c, cell });
+      c += cs;
+    }
+  });
   return out;
 }
